@@ -1,0 +1,57 @@
+package iru.launcher;
+
+import iru.foundation.config.IruConfig;
+import iru.foundation.logging.StructuredLog;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+@Command(name = "iru", mixinStandardHelpOptions = true, version = "iru 0.1.0",
+        description = {
+            "Iru Identity: multi-tenant workforce identity.",
+            "Starts one plane (--plane=tenant|control) or runs a one-shot subcommand.",
+            "Configuration comes from the environment (IRU_HTTP_PORT, IRU_DB_*_URL, IRU_REGIONS, IRU_POOL_MAX, ...);",
+            "see README.md for the full list."},
+        subcommands = {MigrateCommand.class, VerifyAuditCommand.class})
+final class IruCommand implements Callable<Integer> {
+    private static final StructuredLog LOG = StructuredLog.of(IruCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--plane", paramLabel = "tenant|control",
+            description = "Which runtime to start: tenant (customer API, port 8080) or control (admin, port 8081).")
+    Plane plane;
+
+    @Override
+    public Integer call() {
+        if (plane == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "missing --plane=tenant|control or a subcommand (migrate, verify-audit)");
+        }
+        IruConfig config = IruConfig.fromEnvironment();
+        PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of());
+        spec.commandLine().getOut().println("iru: " + plane + " plane listening on http://127.0.0.1:" + runtime.port());
+        spec.commandLine().getOut().flush();
+        Thread stopper = Thread.ofPlatform().unstarted(runtime::stop);
+        Signal.handle(new Signal("TERM"), signal -> startOnce(stopper, signal));
+        Signal.handle(new Signal("INT"), signal -> startOnce(stopper, signal));
+        runtime.awaitTermination();
+        return 0;
+    }
+
+    private static void startOnce(Thread stopper, Signal signal) {
+        synchronized (stopper) {
+            if (stopper.getState() == Thread.State.NEW) {
+                LOG.info("shutdown.signal", Map.of("signal", signal.getName()));
+                stopper.start();
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package iru.launcher;
+
+import iru.foundation.config.IruConfig;
+import iru.foundation.migration.DevBootstrap;
+import iru.foundation.migration.MigrationTarget;
+import iru.foundation.migration.SchemaMigrator;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {
+            "Applies the embedded migrations to the directory database and every served regional database, as the",
+            "schema owner (IRU_DB_USER). A migration changed after it was applied is a hard failure.",
+            "Prints one line per database and per migration."})
+final class MigrateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--create-databases",
+            description = "Create the configured databases if they do not exist (local development).")
+    boolean createDatabases;
+
+    @Option(names = "--create-app-role", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create the runtime role (IRU_DB_APP_USER) if missing: no superuser, no BYPASSRLS. Default: ${DEFAULT-VALUE}.")
+    boolean createAppRole;
+
+    @Override
+    public Integer call() {
+        IruConfig config = IruConfig.fromEnvironment();
+        PrintWriter out = spec.commandLine().getOut();
+        SchemaMigrator migrator = new SchemaMigrator(config.database(), config.servedRegions(), line -> {
+            out.println("migrate: " + line);
+            out.flush();
+        });
+        List<MigrationTarget> targets = migrator.targets();
+        DevBootstrap bootstrap = new DevBootstrap(config.database(), line -> {
+            out.println("migrate: " + line);
+            out.flush();
+        });
+        if (createDatabases) {
+            bootstrap.createMissingDatabases(targets);
+        }
+        if (createAppRole) {
+            bootstrap.createRuntimeRole(targets.getFirst());
+        }
+        migrator.migrateAll();
+        out.println("migrate: done, " + targets.size() + " database(s) up to date");
+        return 0;
+    }
+}

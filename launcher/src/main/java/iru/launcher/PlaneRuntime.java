@@ -1,0 +1,161 @@
+package iru.launcher;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import iru.application.health.ReadinessCheck;
+import iru.foundation.config.IruConfig;
+import iru.foundation.database.RegionalDatabases;
+import iru.foundation.database.TenantRegionRouter;
+import iru.foundation.errors.ErrorReporter;
+import iru.foundation.errors.SentryErrorReporter;
+import iru.foundation.logging.StructuredLog;
+import iru.foundation.migration.SchemaMigrator;
+import iru.foundation.telemetry.Telemetry;
+import iru.interfaces.dev.DevDiagnosticsService;
+import iru.interfaces.health.HealthService;
+import iru.interfaces.http.FailureResponder;
+import iru.interfaces.http.InFlightRequests;
+import iru.interfaces.http.RequestLifecycleFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running plane, wired by hand. {@link #start} builds the graph bottom-up and refuses to serve if any database is
+ * unreachable, unmigrated, changed since migration, or belongs to another region; {@link #stop} tears it down in the
+ * documented order, logging each step.
+ */
+public final class PlaneRuntime {
+    private static final StructuredLog LOG = StructuredLog.of(PlaneRuntime.class);
+
+    private final Plane plane;
+    private final IruConfig config;
+    private final Telemetry telemetry;
+    private final ErrorReporter errors;
+    private final RegionalDatabases databases;
+    private final InFlightRequests inFlight;
+    private final WebServer server;
+    private final List<AutoCloseable> workers;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private PlaneRuntime(Plane plane, IruConfig config, Telemetry telemetry, ErrorReporter errors,
+            RegionalDatabases databases, InFlightRequests inFlight, WebServer server, List<AutoCloseable> workers) {
+        this.plane = plane;
+        this.config = config;
+        this.telemetry = telemetry;
+        this.errors = errors;
+        this.databases = databases;
+        this.inFlight = inFlight;
+        this.server = server;
+        this.workers = workers;
+    }
+
+    public static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters) {
+        Telemetry telemetry = Telemetry.create(config.telemetry().withServiceName("iru-" + plane.name()),
+                extraSpanExporters);
+        ErrorReporter errors = SentryErrorReporter.forSettings(config.telemetry());
+        RegionalDatabases databases = null;
+        try {
+            databases = RegionalDatabases.open(config.database(), config.servedRegions(), config.database().runtime(),
+                    telemetry.openTelemetry());
+            new SchemaMigrator(config.database(), config.servedRegions(), line -> { })
+                    .verifyAllApplied(config.database().runtime());
+            TenantRegionRouter router = new TenantRegionRouter(databases);
+            router.verifyRegionIdentities();
+
+            InFlightRequests inFlight = new InFlightRequests();
+            FailureResponder failures = new FailureResponder(errors);
+            HttpRouting.Builder routing = HttpRouting.builder()
+                    .addFilter(new RequestLifecycleFilter(telemetry, inFlight))
+                    .register(new HealthService(new ReadinessCheck(databases, telemetry), inFlight));
+            failures.registerErrorHandler(routing);
+            if (config.devRoutes()) {
+                routing.register(new DevDiagnosticsService());
+            }
+            failures.registerFallback(routing);
+            int port = config.httpPort() >= 0 ? config.httpPort() : plane.defaultPort();
+            WebServer server = WebServer.builder()
+                    .port(port)
+                    .shutdownHook(false) // our stop() owns the order
+                    .shutdownGracePeriod(Duration.ofSeconds(1))
+                    .routing(routing)
+                    .build()
+                    .start();
+            LOG.info("plane.started", Map.of("plane", plane.name(), "port", server.port(),
+                    "regions", config.servedRegions().stream().map(r -> r.code()).sorted().toList()));
+            return new PlaneRuntime(plane, config, telemetry, errors, databases, inFlight, server, new ArrayList<>());
+        } catch (RuntimeException e) {
+            if (databases != null) {
+                databases.close();
+            }
+            telemetry.shutdown();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Plane plane() {
+        return plane;
+    }
+
+    /**
+     * Stops in order: refuse new requests, drain those in flight (bounded), stop the listener, stop background
+     * workers, flush and close tracing, flush error reporting, close the pools. Safe to call more than once.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            awaitTermination();
+            return;
+        }
+        try {
+            LOG.info("shutdown.begin", Map.of("plane", plane.name()));
+            int left;
+            try {
+                left = inFlight.drain(config.drainTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                left = -1;
+            }
+            LOG.info("shutdown.requests-drained", Map.of("step", 1, "still_in_flight", left));
+            server.stop();
+            LOG.info("shutdown.server-stopped", Map.of("step", 2));
+            for (AutoCloseable worker : workers) {
+                closeLogged(worker);
+            }
+            LOG.info("shutdown.workers-stopped", Map.of("step", 3, "workers", workers.size()));
+            telemetry.shutdown();
+            LOG.info("shutdown.tracing-flushed", Map.of("step", 4));
+            errors.flush();
+            LOG.info("shutdown.errors-flushed", Map.of("step", 5));
+            databases.close();
+            LOG.info("shutdown.pools-closed", Map.of("step", 6));
+            LOG.info("shutdown.complete", Map.of("plane", plane.name()));
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    public void awaitTermination() {
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeLogged(AutoCloseable worker) {
+        try {
+            worker.close();
+        } catch (Exception e) {
+            LOG.error("shutdown.worker-failed", Map.of("worker", worker.toString()), e);
+        }
+    }
+}

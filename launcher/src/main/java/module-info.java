@@ -1,0 +1,11 @@
+/** `main`: parses the command line, wires the object graph by hand, and owns the start and stop order. */
+module launcher {
+    requires iru.interfaces;
+    requires info.picocli;
+    requires jdk.unsupported; // sun.misc.Signal: SIGTERM runs our ordered stop and exits 0
+    requires io.opentelemetry.sdk.trace;
+
+    opens iru.launcher to info.picocli;
+
+    exports iru.launcher;
+}

@@ -1,0 +1,6 @@
+/** Use cases, one class per family; every transaction begins here. */
+module iru.application {
+    requires transitive iru.domain;
+
+    exports iru.application.health;
+}

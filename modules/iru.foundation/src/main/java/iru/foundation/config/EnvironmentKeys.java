@@ -1,0 +1,46 @@
+package iru.foundation.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The documented environment contract: each variable and the configuration key it overrides. An explicit table
+ * rather than a naming convention, so the README, the error messages and the code agree on one list.
+ */
+public final class EnvironmentKeys {
+    static final Map<String, String> VARIABLE_TO_KEY;
+
+    static {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("IRU_HTTP_PORT", "iru.http.port");
+        m.put("IRU_SHUTDOWN_DRAIN_SECONDS", "iru.shutdown.drain-seconds");
+        m.put("IRU_REGIONS", "iru.regions");
+        m.put("IRU_DB_DIRECTORY_URL", "iru.db.directory-url");
+        m.put("IRU_DB_US_URL", "iru.db.us-url");
+        m.put("IRU_DB_EU_URL", "iru.db.eu-url");
+        m.put("IRU_DB_USER", "iru.db.user");
+        m.put("IRU_DB_PASSWORD", "iru.db.password");
+        m.put("IRU_DB_APP_USER", "iru.db.app-user");
+        m.put("IRU_DB_APP_PASSWORD", "iru.db.app-password");
+        m.put("IRU_POOL_MAX", "iru.db.pool-max");
+        m.put("IRU_DB_CONNECT_TIMEOUT_SECONDS", "iru.db.connect-timeout-seconds");
+        m.put("OTEL_EXPORTER_OTLP_ENDPOINT", "iru.telemetry.otlp-endpoint");
+        m.put("IRU_SENTRY_DSN", "iru.telemetry.sentry-dsn");
+        m.put("IRU_SENTRY_SAMPLE_RATE", "iru.telemetry.error-sample-rate");
+        m.put("IRU_SECRETS", "iru.secrets.provider");
+        m.put("IRU_DEV_ROUTES", "iru.dev.routes");
+        VARIABLE_TO_KEY = Map.copyOf(m);
+    }
+
+    private EnvironmentKeys() {
+    }
+
+    /** The environment variable that overrides a configuration key, for error messages. */
+    static String describe(String key) {
+        return VARIABLE_TO_KEY.entrySet().stream()
+                .filter(e -> e.getValue().equals(key))
+                .map(e -> e.getKey() + " (" + key + ")")
+                .findFirst()
+                .orElse(key);
+    }
+}

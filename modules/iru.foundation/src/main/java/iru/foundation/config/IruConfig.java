@@ -1,0 +1,189 @@
+package iru.foundation.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the process reads from its environment, parsed and validated once at startup. A bad value stops the
+ * process with {@link InvalidConfigurationException} naming the variable; nothing later re-reads the environment.
+ *
+ * @param httpPort          port of the plane being started; -1 means the plane's own default
+ * @param drainTimeout      how long in-flight requests may run after SIGTERM
+ * @param servedRegions     regions this deployment serves; work for any other region is refused, never rerouted
+ * @param database          databases and pools
+ * @param telemetry         tracing and error capture
+ * @param secretsProvider   `dev` (environment and files) or `aws` (Secrets Manager)
+ * @param devRoutes         diagnostic routes used by tests; off by default
+ * @param environment       the raw variables, for components (such as the dev secret store) that read their own
+ */
+public record IruConfig(
+        int httpPort,
+        Duration drainTimeout,
+        Set<Region> servedRegions,
+        DatabaseSettings database,
+        TelemetrySettings telemetry,
+        String secretsProvider,
+        boolean devRoutes,
+        Map<String, String> environment) {
+
+    public IruConfig {
+        servedRegions = Set.copyOf(servedRegions);
+        environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public String toString() {
+        return "IruConfig[httpPort=" + httpPort + ", regions=" + servedRegions + ", database=" + database + "]";
+    }
+
+    /** Reads the process environment over the bundled defaults. */
+    public static IruConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** Reads the given variables over the bundled defaults; tests pass their own map. */
+    public static IruConfig from(Map<String, String> environment) {
+        Map<String, String> overrides = new HashMap<>();
+        EnvironmentKeys.VARIABLE_TO_KEY.forEach((variable, key) -> {
+            String value = environment.get(variable);
+            if (value != null) {
+                overrides.put(key, value);
+            }
+        });
+        Config config = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(overrides).build())
+                .addSource(ConfigSources.classpath("application.yaml").build())
+                .build();
+        return parse(new Reader(config), environment);
+    }
+
+    private static IruConfig parse(Reader r, Map<String, String> environment) {
+        int port = r.integer("iru.http.port", -1, 65535);
+        Duration drain = Duration.ofSeconds(r.integer("iru.shutdown.drain-seconds", 0, 600));
+        Set<Region> regions = r.regions("iru.regions");
+        Map<Region, String> urls = new EnumMap<>(Region.class);
+        for (Region region : regions) {
+            urls.put(region, r.jdbcUrl("iru.db." + region.code() + "-url"));
+        }
+        DatabaseSettings database = new DatabaseSettings(
+                r.jdbcUrl("iru.db.directory-url"),
+                urls,
+                new DatabaseCredentials(r.nonBlank("iru.db.user"), r.text("iru.db.password")),
+                new DatabaseCredentials(r.nonBlank("iru.db.app-user"), r.text("iru.db.app-password")),
+                r.integer("iru.db.pool-max", 1, 500),
+                Duration.ofSeconds(r.integer("iru.db.connect-timeout-seconds", 1, 60)));
+        TelemetrySettings telemetry = new TelemetrySettings(
+                r.optionalUrl("iru.telemetry.otlp-endpoint"),
+                "iru",
+                r.optionalText("iru.telemetry.sentry-dsn"),
+                r.fraction("iru.telemetry.error-sample-rate"));
+        String secrets = r.oneOf("iru.secrets.provider", Set.of("dev", "aws"));
+        boolean devRoutes = r.bool("iru.dev.routes");
+        return new IruConfig(port, drain, regions, database, telemetry, secrets, devRoutes, environment);
+    }
+
+    /** Reads one key at a time and turns every bad value into an error that names it. */
+    private record Reader(Config config) {
+        String text(String key) {
+            return config.get(key).asString().orElse("");
+        }
+
+        String nonBlank(String key) {
+            String value = text(key).strip();
+            if (value.isEmpty()) {
+                throw invalid(key, "must not be empty");
+            }
+            return value;
+        }
+
+        Optional<String> optionalText(String key) {
+            String value = text(key).strip();
+            return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        Optional<String> optionalUrl(String key) {
+            Optional<String> value = optionalText(key);
+            value.ifPresent(v -> {
+                if (!v.startsWith("http://") && !v.startsWith("https://")) {
+                    throw invalid(key, "must be an http(s) URL, got '" + v + "'");
+                }
+            });
+            return value;
+        }
+
+        int integer(String key, int min, int max) {
+            String value = nonBlank(key);
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < min || parsed > max) {
+                    throw invalid(key, "must be between " + min + " and " + max + ", got " + parsed);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw invalid(key, "must be an integer, got '" + value + "'");
+            }
+        }
+
+        double fraction(String key) {
+            String value = nonBlank(key);
+            try {
+                double parsed = Double.parseDouble(value);
+                if (!(parsed >= 0.0 && parsed <= 1.0)) {
+                    throw invalid(key, "must be between 0 and 1, got " + value);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw invalid(key, "must be a number between 0 and 1, got '" + value + "'");
+            }
+        }
+
+        boolean bool(String key) {
+            String value = nonBlank(key);
+            return switch (value) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw invalid(key, "must be true or false, got '" + value + "'");
+            };
+        }
+
+        String oneOf(String key, Set<String> allowed) {
+            String value = nonBlank(key);
+            if (!allowed.contains(value)) {
+                throw invalid(key, "must be one of " + allowed + ", got '" + value + "'");
+            }
+            return value;
+        }
+
+        String jdbcUrl(String key) {
+            String value = nonBlank(key);
+            if (!value.startsWith("jdbc:postgresql://")) {
+                throw invalid(key, "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+            }
+            return value;
+        }
+
+        Set<Region> regions(String key) {
+            Set<Region> regions = EnumSet.noneOf(Region.class);
+            for (String code : nonBlank(key).split(",")) {
+                String trimmed = code.strip();
+                Region region = Region.fromCode(trimmed)
+                        .orElseThrow(() -> invalid(key, "unknown region '" + trimmed + "' (known: us, eu)"));
+                regions.add(region);
+            }
+            return regions;
+        }
+
+        private static InvalidConfigurationException invalid(String key, String problem) {
+            return new InvalidConfigurationException(EnvironmentKeys.describe(key), problem);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package iru.foundation.config;
+
+import java.util.Optional;
+
+/**
+ * Tracing and error capture.
+ *
+ * @param otlpEndpoint       OTLP/HTTP collector; empty means spans are not exported (but still created and logged)
+ * @param serviceName        `service.name` resource attribute, distinguishes the two planes in a trace backend
+ * @param sentryDsn          Sentry DSN; empty means captured errors are written to the JSON log instead
+ * @param errorSampleRate    fraction of errors sent to Sentry (0..1); sampling keeps cost bounded in an incident
+ */
+public record TelemetrySettings(
+        Optional<String> otlpEndpoint, String serviceName, Optional<String> sentryDsn, double errorSampleRate) {
+    public TelemetrySettings {
+        if (!(errorSampleRate >= 0.0 && errorSampleRate <= 1.0)) {
+            throw new IllegalArgumentException("errorSampleRate must be between 0 and 1");
+        }
+    }
+
+    public TelemetrySettings withServiceName(String name) {
+        return new TelemetrySettings(otlpEndpoint, name, sentryDsn, errorSampleRate);
+    }
+}

@@ -1,0 +1,22 @@
+package iru.foundation.database;
+
+import java.sql.SQLException;
+
+/** A statement failed inside a routed transaction; the transaction was rolled back. */
+public final class DataAccessException extends RuntimeException {
+    private final String sqlState;
+
+    public DataAccessException(SQLException cause) {
+        super(cause.getMessage(), cause);
+        this.sqlState = cause.getSQLState() == null ? "" : cause.getSQLState();
+    }
+
+    /** PostgreSQL's SQLSTATE, e.g. 23505 for a unique violation; lets callers map known conflicts to typed errors. */
+    public String sqlState() {
+        return sqlState;
+    }
+
+    public boolean isUniqueViolation() {
+        return "23505".equals(sqlState);
+    }
+}

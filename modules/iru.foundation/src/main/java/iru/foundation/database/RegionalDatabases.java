@@ -1,0 +1,133 @@
+package iru.foundation.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry;
+import iru.foundation.config.DatabaseCredentials;
+import iru.foundation.config.DatabaseSettings;
+import iru.foundation.config.Region;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * One bounded pool for the directory and one per served region. Each pool opens a connection while it is built, so
+ * an unreachable database stops startup within the connect timeout instead of failing the first request.
+ */
+public final class RegionalDatabases implements AutoCloseable {
+    private final DataSource directory;
+    private final DatabaseName directoryName;
+    private final Map<Region, DataSource> regions;
+    private final Map<Region, DatabaseName> regionNames;
+    private final List<HikariDataSource> pools;
+
+    private RegionalDatabases(DataSource directory, DatabaseName directoryName, Map<Region, DataSource> regions,
+            Map<Region, DatabaseName> regionNames, List<HikariDataSource> pools) {
+        this.directory = directory;
+        this.directoryName = directoryName;
+        this.regions = regions;
+        this.regionNames = regionNames;
+        this.pools = pools;
+    }
+
+    /** Opens and pings every pool as `credentials`; closes what it opened if any database is unreachable. */
+    public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
+            OpenTelemetry openTelemetry) {
+        JdbcTelemetry jdbcTelemetry = JdbcTelemetry.create(openTelemetry);
+        List<HikariDataSource> pools = new ArrayList<>();
+        try {
+            DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
+            HikariDataSource directoryPool = pool("directory", settings.directoryUrl(), directoryName, settings, credentials);
+            pools.add(directoryPool);
+            Map<Region, DataSource> regions = new EnumMap<>(Region.class);
+            Map<Region, DatabaseName> names = new EnumMap<>(Region.class);
+            for (Region region : served) {
+                String url = settings.regionUrl(region);
+                DatabaseName name = DatabaseName.region(region, url);
+                HikariDataSource pool = pool(region.code(), url, name, settings, credentials);
+                pools.add(pool);
+                regions.put(region, jdbcTelemetry.wrap(pool));
+                names.put(region, name);
+            }
+            return new RegionalDatabases(jdbcTelemetry.wrap(directoryPool), directoryName, regions, names, pools);
+        } catch (RuntimeException e) {
+            pools.forEach(HikariDataSource::close);
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(String poolName, String url, DatabaseName name, DatabaseSettings settings,
+            DatabaseCredentials credentials) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("iru-" + poolName);
+        config.setJdbcUrl(url);
+        config.setUsername(credentials.user());
+        config.setPassword(credentials.password());
+        config.setMaximumPoolSize(settings.poolMax());
+        config.setMinimumIdle(Math.min(2, settings.poolMax()));
+        long timeoutMillis = settings.connectTimeout().toMillis();
+        config.setConnectionTimeout(Math.max(250, timeoutMillis));
+        config.setInitializationFailTimeout(timeoutMillis);
+        config.setAutoCommit(true);
+        config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
+        config.addDataSourceProperty("ApplicationName", "iru-" + poolName);
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new DatabaseUnavailableException(name, String.valueOf(cause.getMessage()), e);
+        }
+    }
+
+    public DataSource directory() {
+        return directory;
+    }
+
+    public DatabaseName directoryName() {
+        return directoryName;
+    }
+
+    /** The pool of a served region; empty when this deployment does not serve it. */
+    public Optional<DataSource> region(Region region) {
+        return Optional.ofNullable(regions.get(region));
+    }
+
+    public DatabaseName regionName(Region region) {
+        return regionNames.get(region);
+    }
+
+    public Set<Region> servedRegions() {
+        return regions.keySet();
+    }
+
+    /** Pings every pool; the readiness probe and `verify-audit` use this. */
+    public Map<String, Boolean> ping() {
+        Map<String, Boolean> result = new LinkedHashMap<>();
+        result.put("directory", ping(directory));
+        regions.forEach((region, ds) -> result.put(region.code(), ping(ds)));
+        return result;
+    }
+
+    private static boolean ping(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
+            s.execute("select 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pools.forEach(HikariDataSource::close);
+    }
+}

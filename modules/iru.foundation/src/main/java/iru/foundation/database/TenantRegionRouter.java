@@ -1,0 +1,134 @@
+package iru.foundation.database;
+
+import iru.foundation.config.Region;
+import iru.foundation.logging.LogContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The only way to run SQL against tenant data. Every transaction goes to the pool of the tenant's region and sets
+ * the tenant for row-level security before the work sees the connection. A region that is missing or not served
+ * here is refused before any connection is taken: there is no fallback region.
+ */
+public final class TenantRegionRouter {
+    private final RegionalDatabases databases;
+
+    public TenantRegionRouter(RegionalDatabases databases) {
+        this.databases = databases;
+    }
+
+    /** Runs `work` in one transaction on `region`'s database with `tenantId` set for row-level security. */
+    public <T> T inTransaction(Region region, UUID tenantId, TransactionWork<T> work) {
+        if (tenantId == null) {
+            throw new IllegalArgumentException("tenantId is required; use inRegionTransaction for tenant-less work");
+        }
+        DataSource dataSource = resolve(region);
+        return ScopedValue.where(LogContext.TENANT_ID, tenantId.toString())
+                .where(LogContext.REGION, region.code())
+                .call(() -> run(dataSource, tenantId, work));
+    }
+
+    /**
+     * Runs `work` on `region`'s database with no tenant set: row-level security then shows no tenant rows. For
+     * region-wide facts (the region identity, reference data) only.
+     */
+    public <T> T inRegionTransaction(Region region, TransactionWork<T> work) {
+        DataSource dataSource = resolve(region);
+        return ScopedValue.where(LogContext.REGION, region.code()).call(() -> run(dataSource, null, work));
+    }
+
+    /** Runs `work` on the global directory, which holds routing facts only. */
+    public <T> T inDirectoryTransaction(TransactionWork<T> work) {
+        return run(databases.directory(), null, work);
+    }
+
+    private DataSource resolve(Region region) {
+        if (region == null) {
+            throw new RegionUnresolvableException("no region given");
+        }
+        return databases.region(region).orElseThrow(() -> new RegionNotServedException(region));
+    }
+
+    public boolean serves(Region region) {
+        return region != null && databases.region(region).isPresent();
+    }
+
+    /**
+     * Refuses any regional database that records a different region than the one it is configured for (cross-wired
+     * URLs), or that has not been migrated and so records none.
+     */
+    public void verifyRegionIdentities() {
+        for (Region region : databases.servedRegions()) {
+            DatabaseName name = databases.regionName(region);
+            String recorded;
+            try {
+                recorded = inRegionTransaction(region, RegionIdentity::recorded);
+            } catch (DataAccessException e) {
+                throw new DatabaseUnavailableException(name, "it records no region; run `iru migrate` first", e);
+            }
+            if (recorded == null) {
+                throw new DatabaseUnavailableException(name, "it records no region; run `iru migrate` first", null);
+            }
+            if (!recorded.equals(region.code())) {
+                throw new RegionMismatchException(name, region, recorded);
+            }
+        }
+    }
+
+    private static <T> T run(DataSource dataSource, UUID tenantId, TransactionWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (tenantId != null) {
+                    setLocal(connection, "iru.tenant_id", tenantId.toString());
+                }
+                if (AuditActor.CURRENT.isBound()) {
+                    setLocal(connection, "iru.actor", AuditActor.CURRENT.get());
+                }
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    private static void setLocal(Connection connection, String setting, String value) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select set_config(?, ?, true)")) {
+            statement.setString(1, setting);
+            statement.setString(2, value);
+            statement.execute();
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+
+    /** The one-row table in which a regional database records the region it belongs to. */
+    static final class RegionIdentity {
+        private RegionIdentity() {
+        }
+
+        static String recorded(Connection connection) throws SQLException {
+            try (PreparedStatement s = connection.prepareStatement("select region from region_identity");
+                 ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

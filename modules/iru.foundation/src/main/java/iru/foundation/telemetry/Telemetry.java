@@ -1,0 +1,84 @@
+package iru.foundation.telemetry;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import iru.foundation.config.TelemetrySettings;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The process's OpenTelemetry SDK. Spans are always created (so logs carry trace ids); they leave the process only
+ * when an OTLP endpoint is configured, or to the extra exporters a test hands in.
+ */
+public final class Telemetry {
+    private static final AttributeKey<String> USE_CASE = AttributeKey.stringKey("iru.use_case");
+
+    private final OpenTelemetrySdk sdk;
+    private final Tracer tracer;
+
+    private Telemetry(OpenTelemetrySdk sdk) {
+        this.sdk = sdk;
+        this.tracer = sdk.getTracer("iru");
+    }
+
+    public static Telemetry create(TelemetrySettings settings, List<SpanExporter> extraExporters) {
+        SdkTracerProviderBuilder provider = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(
+                        Attributes.of(AttributeKey.stringKey("service.name"), settings.serviceName()))));
+        settings.otlpEndpoint().ifPresent(endpoint -> provider.addSpanProcessor(
+                BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                        .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces")
+                        .build()).build()));
+        extraExporters.forEach(exporter -> provider.addSpanProcessor(SimpleSpanProcessor.create(exporter)));
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(provider.build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+        return new Telemetry(sdk);
+    }
+
+    public OpenTelemetry openTelemetry() {
+        return sdk;
+    }
+
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** Runs one application use case inside an internal span named after it. */
+    public <T> T inUseCase(String name, Supplier<T> work) {
+        Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.INTERNAL).setAttribute(USE_CASE, name).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return work.get();
+        } catch (RuntimeException | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Exports what is buffered and stops; bounded so a dead collector cannot hold up shutdown. */
+    public void shutdown() {
+        sdk.getSdkTracerProvider().forceFlush().join(5, TimeUnit.SECONDS);
+        sdk.shutdown().join(5, TimeUnit.SECONDS);
+    }
+}

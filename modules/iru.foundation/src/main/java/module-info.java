@@ -1,0 +1,30 @@
+/**
+ * Infrastructure every layer stands on: configuration, regional pools and the tenant router, migrations, telemetry,
+ * structured logs, error capture, secrets and crypto. Knows nothing of tenants' business.
+ */
+module iru.foundation {
+    requires transitive java.sql;
+    requires transitive io.opentelemetry.api;
+    requires transitive io.opentelemetry.context;
+    requires io.opentelemetry.sdk;
+    requires io.opentelemetry.sdk.trace;
+    requires io.opentelemetry.sdk.common;
+    requires io.opentelemetry.exporter.otlp;
+    requires io.opentelemetry.exporter.sender.jdk.internal;
+    requires io.opentelemetry.instrumentation.jdbc;
+    requires io.helidon.config;
+    requires io.helidon.config.yaml;
+    requires com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
+    requires flyway.core;
+    requires flyway.database.postgresql;
+    requires com.fasterxml.jackson.databind;
+    requires sentry;
+
+    exports iru.foundation.config;
+    exports iru.foundation.database;
+    exports iru.foundation.migration;
+    exports iru.foundation.telemetry;
+    exports iru.foundation.logging;
+    exports iru.foundation.errors;
+}

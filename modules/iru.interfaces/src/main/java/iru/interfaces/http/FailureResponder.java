@@ -1,0 +1,54 @@
+package iru.interfaces.http;
+
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import iru.foundation.errors.ErrorReporter;
+import java.util.UUID;
+
+/**
+ * Renders every failure of a route as problem+json: typed failures through {@link ProblemMapping}, anything else
+ * as a 500 whose detail leaks nothing and whose correlation id is also on the captured error and the span.
+ * Unmatched paths get a problem too, never the server's plain-text page.
+ */
+public final class FailureResponder {
+    private static final AttributeKey<String> CORRELATION_ID = AttributeKey.stringKey("iru.correlation_id");
+
+    private final ErrorReporter errors;
+
+    public FailureResponder(ErrorReporter errors) {
+        this.errors = errors;
+    }
+
+    /** Installs the error handler; call {@link #registerFallback} after every service is registered. */
+    public void registerErrorHandler(HttpRouting.Builder routing) {
+        routing.error(Throwable.class, this::respond);
+    }
+
+    public void registerFallback(HttpRouting.Builder routing) {
+        routing.any((req, res) -> Json.sendProblem(res,
+                Problem.of(ProblemType.NOT_FOUND, "No resource at this path."), req.path().path()));
+    }
+
+    private void respond(ServerRequest req, ServerResponse res, Throwable failure) {
+        Problem problem = ProblemMapping.toProblem(failure).orElseGet(() -> unexpected(failure));
+        if (!res.isSent()) {
+            Json.sendProblem(res, problem, req.path().path());
+        }
+    }
+
+    private Problem unexpected(Throwable failure) {
+        String correlationId = UUID.randomUUID().toString();
+        Span span = Span.current();
+        span.recordException(failure);
+        span.setStatus(StatusCode.ERROR);
+        span.setAttribute(CORRELATION_ID, correlationId);
+        errors.capture(failure, correlationId);
+        return Problem.of(ProblemType.INTERNAL_ERROR,
+                        "An unexpected error occurred. Quote the correlation id when reporting it.")
+                .with("correlationId", correlationId);
+    }
+}

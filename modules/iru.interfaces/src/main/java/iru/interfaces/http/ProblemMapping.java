@@ -1,0 +1,26 @@
+package iru.interfaces.http;
+
+import iru.foundation.database.RegionNotServedException;
+import iru.foundation.database.RegionUnresolvableException;
+import java.util.Optional;
+
+/**
+ * Turns the typed failures of the layers below into problem details. The one place where a domain or foundation
+ * error meets an HTTP status; anything not listed here is unexpected and becomes a 500 with a correlation id.
+ */
+public final class ProblemMapping {
+    private ProblemMapping() {
+    }
+
+    public static Optional<Problem> toProblem(Throwable error) {
+        return switch (error) {
+            case ProblemException e -> Optional.of(e.problem());
+            case RegionNotServedException e -> Optional.of(Problem.of(ProblemType.REGION_NOT_SERVED,
+                    "This deployment does not serve region " + e.region().code() + "; use that region's endpoint.")
+                    .with("region", e.region().code()));
+            case RegionUnresolvableException e -> Optional.of(Problem.of(ProblemType.REGION_NOT_SERVED,
+                    "The tenant's region cannot be resolved; the request was not routed anywhere."));
+            default -> Optional.empty();
+        };
+    }
+}

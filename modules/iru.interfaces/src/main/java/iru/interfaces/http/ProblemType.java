@@ -1,0 +1,54 @@
+package iru.interfaces.http;
+
+import java.net.URI;
+
+/**
+ * Every problem type either plane can answer with, in one place. The `type` URI of each is stable: clients may
+ * branch on it, so a name here is never changed, only added.
+ */
+public enum ProblemType {
+    MALFORMED_REQUEST("malformed-request", 400, "The request could not be read"),
+    UNAUTHORIZED("unauthorized", 401, "Authentication required"),
+    FORBIDDEN("forbidden", 403, "Not allowed"),
+    NOT_FOUND("not-found", 404, "Not found"),
+    TENANT_NOT_FOUND("tenant-not-found", 404, "No such tenant"),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    CONFLICT("conflict", 409, "Conflict"),
+    PRECONDITION_FAILED("precondition-failed", 412, "Precondition failed"),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request body too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
+    REGION_NOT_SERVED("region-not-served", 421, "Tenant is not served by this deployment"),
+    INVALID_REQUEST("invalid-request", 422, "The request is not valid"),
+    REGION_UNAVAILABLE("region-unavailable", 422, "Region not available"),
+    INTERNAL_ERROR("internal-error", 500, "Internal error"),
+    NOT_READY("not-ready", 503, "Not ready"),
+    SHUTTING_DOWN("shutting-down", 503, "Shutting down");
+
+    public static final String BASE_URI = "https://iru.dev/problems/";
+
+    private final String name;
+    private final int status;
+    private final String title;
+
+    ProblemType(String name, int status, String title) {
+        this.name = name;
+        this.status = status;
+        this.title = title;
+    }
+
+    public URI uri() {
+        return URI.create(BASE_URI + name);
+    }
+
+    public String slug() {
+        return name;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}
