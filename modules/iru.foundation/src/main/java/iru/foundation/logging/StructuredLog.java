@@ -78,6 +78,7 @@ public final class StructuredLog {
         }
         synchronized (OUT) {
             OUT.println(json);
+            OUT.flush(); // a pipe is block-buffered; a line that waits in a buffer is lost if the process dies
         }
     }
 }

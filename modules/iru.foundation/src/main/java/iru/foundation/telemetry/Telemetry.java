@@ -47,6 +47,9 @@ public final class Telemetry {
                         .setEndpoint(endpoint.replaceAll("/+$", "") + "/v1/traces")
                         .build()).build()));
         extraExporters.forEach(exporter -> provider.addSpanProcessor(SimpleSpanProcessor.create(exporter)));
+        if (settings.otlpEndpoint().isEmpty() && extraExporters.isEmpty()) {
+            provider.addSpanProcessor(new CorrelationOnlySpanProcessor());
+        }
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
                 .setTracerProvider(provider.build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))

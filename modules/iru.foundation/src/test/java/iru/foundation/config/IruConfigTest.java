@@ -1,0 +1,64 @@
+package iru.foundation.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IruConfigTest {
+
+    @Test
+    void defaultsServeBothRegionsOnLocalDatabases() {
+        IruConfig config = IruConfig.from(Map.of());
+        assertEquals(Set.of(Region.US, Region.EU), config.servedRegions());
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/iru_directory", config.database().directoryUrl());
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/iru_eu", config.database().regionUrl(Region.EU));
+        assertEquals(10, config.database().poolMax());
+        assertEquals("iru_app", config.database().runtime().user());
+        assertEquals(-1, config.httpPort());
+        assertFalse(config.devRoutes());
+    }
+
+    @Test
+    void environmentOverridesBundledDefaults() {
+        IruConfig config = IruConfig.from(Map.of("IRU_POOL_MAX", "3", "IRU_REGIONS", "us", "IRU_HTTP_PORT", "9090"));
+        assertEquals(3, config.database().poolMax());
+        assertEquals(Set.of(Region.US), config.servedRegions());
+        assertEquals(9090, config.httpPort());
+    }
+
+    @Test
+    void rejectsNonNumericPoolSizeNamingTheVariable() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(Map.of("IRU_POOL_MAX", "lots")));
+        assertTrue(e.getMessage().contains("IRU_POOL_MAX"), e.getMessage());
+        assertTrue(e.getMessage().contains("lots"), e.getMessage());
+    }
+
+    @Test
+    void rejectsUnknownRegionNamingTheVariable() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(Map.of("IRU_REGIONS", "us,ap")));
+        assertTrue(e.getMessage().contains("IRU_REGIONS"), e.getMessage());
+        assertTrue(e.getMessage().contains("ap"), e.getMessage());
+    }
+
+    @Test
+    void rejectsNonPostgresUrlAndOutOfRangePort() {
+        var url = assertThrows(InvalidConfigurationException.class,
+                () -> IruConfig.from(Map.of("IRU_DB_EU_URL", "mysql://x")));
+        assertTrue(url.getMessage().contains("IRU_DB_EU_URL"), url.getMessage());
+        var port = assertThrows(InvalidConfigurationException.class,
+                () -> IruConfig.from(Map.of("IRU_HTTP_PORT", "70000")));
+        assertTrue(port.getMessage().contains("IRU_HTTP_PORT"), port.getMessage());
+    }
+
+    @Test
+    void passwordsNeverAppearInToString() {
+        IruConfig config = IruConfig.from(Map.of("IRU_DB_PASSWORD", "s3cret-owner", "IRU_DB_APP_PASSWORD", "s3cret-app"));
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertFalse(config.database().toString().contains("s3cret"));
+    }
+}

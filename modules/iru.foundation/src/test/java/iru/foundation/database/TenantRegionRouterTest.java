@@ -1,0 +1,143 @@
+package iru.foundation.database;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.opentelemetry.api.OpenTelemetry;
+import iru.foundation.config.IruConfig;
+import iru.foundation.config.Region;
+import iru.foundation.migration.MigratedDatabases;
+import iru.testkit.TestDatabases;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TenantRegionRouterTest {
+    static TestDatabases databases;
+    static IruConfig config;
+
+    @BeforeAll
+    static void migrate() {
+        databases = TestDatabases.create("t_router");
+        config = MigratedDatabases.migrate(databases);
+    }
+
+    @AfterAll
+    static void drop() {
+        databases.close();
+    }
+
+    private static RegionalDatabases open(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(databases.environment());
+        env.putAll(overrides);
+        IruConfig c = IruConfig.from(env);
+        return RegionalDatabases.open(c.database(), c.servedRegions(), c.database().runtime(), OpenTelemetry.noop());
+    }
+
+    @Test
+    void runsTenantWorkOnItsRegionWithTheTenantSetOnlyInsideTheTransaction() {
+        try (RegionalDatabases pools = open(Map.of())) {
+            TenantRegionRouter router = new TenantRegionRouter(pools);
+            router.verifyRegionIdentities();
+            UUID tenant = UUID.randomUUID();
+            String seen = router.inTransaction(Region.EU, tenant, c -> {
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "select current_setting('iru.tenant_id', true), (select region from region_identity), current_user")) {
+                    rs.next();
+                    assertEquals("eu", rs.getString(2));
+                    assertEquals("iru_app", rs.getString(3));
+                    return rs.getString(1);
+                }
+            });
+            assertEquals(tenant.toString(), seen);
+            String after = router.inRegionTransaction(Region.EU, c -> {
+                try (ResultSet rs = c.createStatement().executeQuery("select current_setting('iru.tenant_id', true)")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            assertTrue(after == null || after.isEmpty(), "tenant leaked into the next transaction: " + after);
+        }
+    }
+
+    @Test
+    void rejectsTransactionForRegionThisDeploymentDoesNotServeWithoutRunningIt() {
+        try (RegionalDatabases usOnly = open(Map.of("IRU_REGIONS", "us"))) {
+            TenantRegionRouter router = new TenantRegionRouter(usOnly);
+            AtomicBoolean ran = new AtomicBoolean();
+            var e = assertThrows(RegionNotServedException.class,
+                    () -> router.inTransaction(Region.EU, UUID.randomUUID(), c -> {
+                        ran.set(true);
+                        return null;
+                    }));
+            assertEquals(Region.EU, e.region());
+            assertFalse(ran.get(), "work ran despite the region not being served");
+            assertFalse(router.serves(Region.EU));
+            assertTrue(router.serves(Region.US));
+        }
+    }
+
+    @Test
+    void rejectsTransactionWhenRegionUnresolvable() {
+        try (RegionalDatabases pools = open(Map.of())) {
+            TenantRegionRouter router = new TenantRegionRouter(pools);
+            AtomicBoolean ran = new AtomicBoolean();
+            assertThrows(RegionUnresolvableException.class, () -> router.inTransaction(null, UUID.randomUUID(), c -> {
+                ran.set(true);
+                return null;
+            }));
+            assertFalse(ran.get());
+        }
+    }
+
+    @Test
+    void refusesDatabaseThatRecordsAnotherRegion() {
+        // Cross-wired: the us pool points at the eu database.
+        try (RegionalDatabases crossWired = open(Map.of("IRU_DB_US_URL", databases.url("eu")))) {
+            var e = assertThrows(RegionMismatchException.class,
+                    () -> new TenantRegionRouter(crossWired).verifyRegionIdentities());
+            assertTrue(e.getMessage().contains("configured for region us"), e.getMessage());
+            assertTrue(e.getMessage().contains("belongs to region eu"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rollsBackWhenWorkFails() {
+        try (RegionalDatabases pools = open(Map.of())) {
+            TenantRegionRouter router = new TenantRegionRouter(pools);
+            assertThrows(IllegalStateException.class, () -> router.inDirectoryTransaction(c -> {
+                c.createStatement().execute("insert into tenant_directory (id, slug, region, status) values"
+                        + " ('" + UUID.randomUUID() + "', 'rollback-probe', 'us', 'active')");
+                throw new IllegalStateException("boom");
+            }));
+            Integer count = router.inDirectoryTransaction(c -> {
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "select count(*) from tenant_directory where slug = 'rollback-probe'")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertEquals(0, count);
+        }
+    }
+
+    @Test
+    void unreachableDatabaseFailsFastWithHostAndNoPassword() {
+        long started = System.nanoTime();
+        var e = assertThrows(DatabaseUnavailableException.class, () -> open(Map.of(
+                "IRU_DB_EU_URL", "jdbc:postgresql://127.0.0.1:1/iru_eu",
+                "IRU_DB_APP_PASSWORD", "hunter2-secret")).close());
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertTrue(seconds < 10, "took " + seconds + "s");
+        assertTrue(e.getMessage().contains("region eu"), e.getMessage());
+        assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+}
