@@ -3,4 +3,5 @@ module iru.application {
     requires transitive iru.domain;
 
     exports iru.application.health;
+    exports iru.application.tenant;
 }

@@ -27,4 +27,7 @@ module iru.foundation {
     exports iru.foundation.telemetry;
     exports iru.foundation.logging;
     exports iru.foundation.errors;
+    exports iru.foundation.audit;
+    exports iru.foundation.secrets;
+    exports iru.foundation.crypto;
 }

@@ -6,9 +6,11 @@ module iru.interfaces {
     requires transitive iru.application;
     requires transitive io.helidon.webserver;
     requires io.helidon.http;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
 
     exports iru.interfaces.http;
     exports iru.interfaces.health;
     exports iru.interfaces.dev;
+    exports iru.interfaces.control;
+    exports iru.interfaces.tenant;
 }

@@ -3,6 +3,7 @@ package iru.launcher;
 import iru.foundation.config.IruConfig;
 import iru.foundation.migration.DevBootstrap;
 import iru.foundation.migration.MigrationTarget;
+import iru.foundation.migration.RegionSeeder;
 import iru.foundation.migration.SchemaMigrator;
 import java.io.PrintWriter;
 import java.util.List;
@@ -29,6 +30,11 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Create the runtime role (IRU_DB_APP_USER) if missing: no superuser, no BYPASSRLS. Default: ${DEFAULT-VALUE}.")
     boolean createAppRole;
 
+    @Option(names = "--seed",
+            description = "Also load each region's reference data (migrations/region/seed/<region>/seed.sql), only"
+                    + " into a database that records that region.")
+    boolean seed;
+
     @Override
     public Integer call() {
         IruConfig config = IruConfig.fromEnvironment();
@@ -49,6 +55,13 @@ final class MigrateCommand implements Callable<Integer> {
             bootstrap.createRuntimeRole(targets.getFirst());
         }
         migrator.migrateAll();
+        if (seed) {
+            RegionSeeder seeder = new RegionSeeder(config.database().owner(), line -> {
+                out.println("migrate: " + line);
+                out.flush();
+            });
+            targets.stream().filter(t -> t.region().isPresent()).forEach(seeder::seed);
+        }
         out.println("migrate: done, " + targets.size() + " database(s) up to date");
         return 0;
     }

@@ -18,7 +18,6 @@ import iru.interfaces.http.FailureResponder;
 import iru.interfaces.http.InFlightRequests;
 import iru.interfaces.http.RequestLifecycleFilter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -74,6 +73,10 @@ public final class PlaneRuntime {
                     .addFilter(new RequestLifecycleFilter(telemetry, inFlight))
                     .register(new HealthService(new ReadinessCheck(databases, telemetry), inFlight));
             failures.registerErrorHandler(routing);
+            List<AutoCloseable> workers = switch (plane) {
+                case control -> PlaneWiring.control(routing, config, router, telemetry, Secrets.store(config));
+                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry);
+            };
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());
             }
@@ -88,7 +91,7 @@ public final class PlaneRuntime {
                     .start();
             LOG.info("plane.started", Map.of("plane", plane.name(), "port", server.port(),
                     "regions", config.servedRegions().stream().map(r -> r.code()).sorted().toList()));
-            return new PlaneRuntime(plane, config, telemetry, errors, databases, inFlight, server, new ArrayList<>());
+            return new PlaneRuntime(plane, config, telemetry, errors, databases, inFlight, server, workers);
         } catch (RuntimeException e) {
             if (databases != null) {
                 databases.close();

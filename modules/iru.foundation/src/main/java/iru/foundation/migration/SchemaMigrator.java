@@ -1,5 +1,7 @@
 package iru.foundation.migration;
 
+import iru.foundation.audit.AuditReport;
+import iru.foundation.audit.AuditVerifier;
 import iru.foundation.config.DatabaseCredentials;
 import iru.foundation.config.DatabaseSettings;
 import iru.foundation.config.Region;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.callback.Callback;
@@ -23,6 +26,7 @@ import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Applies the embedded, version-ordered migrations to the directory and every served regional database, and checks
@@ -60,8 +64,33 @@ public final class SchemaMigrator {
             } catch (FlywayException e) {
                 throw new DatabaseUnavailableException(target.name(), "migration failed: " + e.getMessage(), e);
             }
-            target.region().ifPresent(region -> recordRegion(target, region));
+            target.region().ifPresent(region -> {
+                recordRegion(target, region);
+                requireJournalsInSync(target);
+            });
         }
+    }
+
+    /**
+     * The schema half of `verify-audit`, run after every migrate: a migration that changed a tenant table without its
+     * journal (or left a table unisolated) fails here, naming both.
+     */
+    private void requireJournalsInSync(MigrationTarget target) {
+        AuditReport report = new AuditVerifier(ownerDataSource(target), target.name().toString()).verifySchema();
+        if (!report.passed()) {
+            throw new MigrationDriftException(target.name(),
+                    report.findings().stream().map(f -> f.subject() + ": " + f.problem()).toList());
+        }
+        progress.accept(target.name() + ": " + report.tables() + " tenant table(s) isolated and journaled");
+    }
+
+    /** A plain, unpooled data source as the schema owner, for one-shot commands. */
+    public DataSource ownerDataSource(MigrationTarget target) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(target.jdbcUrl());
+        dataSource.setUser(settings.owner().user());
+        dataSource.setPassword(settings.owner().password());
+        return dataSource;
     }
 
     /** Startup check for both planes: every migration applied, none changed since it was applied. */
@@ -93,7 +122,7 @@ public final class SchemaMigrator {
         for (ValidateOutput invalid : result.invalidMigrations) {
             String file = invalid.filepath == null || invalid.filepath.isBlank()
                     ? "version " + invalid.version + " (" + invalid.description + ")"
-                    : invalid.filepath;
+                    : sourcePath(invalid.filepath);
             String detail = invalid.errorDetails == null ? "invalid" : invalid.errorDetails.errorMessage;
             problems.add(file + ": " + firstLine(detail));
         }
@@ -101,6 +130,12 @@ public final class SchemaMigrator {
             problems.add(firstLine(result.errorDetails.errorMessage));
         }
         throw new MigrationDriftException(database, problems);
+    }
+
+    /** `migrations/region/V2__x.sql` rather than the location inside the jar Flyway reports. */
+    private static String sourcePath(String flywayPath) {
+        int embedded = flywayPath.lastIndexOf("iru-migrations/");
+        return embedded < 0 ? flywayPath : "migrations/" + flywayPath.substring(embedded + "iru-migrations/".length());
     }
 
     private static String firstLine(String message) {

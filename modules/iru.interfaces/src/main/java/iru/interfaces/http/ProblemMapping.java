@@ -2,6 +2,11 @@ package iru.interfaces.http;
 
 import iru.foundation.database.RegionNotServedException;
 import iru.foundation.database.RegionUnresolvableException;
+import iru.application.tenant.RegionUnavailableException;
+import iru.domain.tenant.IdempotencyKeyReusedException;
+import iru.domain.tenant.SlugTakenException;
+import iru.domain.tenant.TenantNotFoundException;
+import iru.domain.validation.InvalidFieldException;
 import java.util.Optional;
 
 /**
@@ -20,6 +25,16 @@ public final class ProblemMapping {
                     .with("region", e.region().code()));
             case RegionUnresolvableException e -> Optional.of(Problem.of(ProblemType.REGION_NOT_SERVED,
                     "The tenant's region cannot be resolved; the request was not routed anywhere."));
+            case InvalidFieldException e -> Optional.of(Problem.of(ProblemType.INVALID_REQUEST,
+                    "'" + e.field() + "' " + e.reason() + ".").with("field", e.field()));
+            case TenantNotFoundException e -> Optional.of(Problem.of(ProblemType.TENANT_NOT_FOUND,
+                    "No such tenant."));
+            case SlugTakenException e -> Optional.of(Problem.of(ProblemType.CONFLICT, e.getMessage() + ".")
+                    .with("field", "slug"));
+            case IdempotencyKeyReusedException e -> Optional.of(Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED,
+                    "This Idempotency-Key was already used for a different request body."));
+            case RegionUnavailableException e -> Optional.of(Problem.of(ProblemType.REGION_UNAVAILABLE,
+                    "This deployment cannot place tenants in that region.").with("field", "region"));
             default -> Optional.empty();
         };
     }

@@ -20,6 +20,7 @@ public enum ProblemType {
     REGION_NOT_SERVED("region-not-served", 421, "Tenant is not served by this deployment"),
     INVALID_REQUEST("invalid-request", 422, "The request is not valid"),
     REGION_UNAVAILABLE("region-unavailable", 422, "Region not available"),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency-Key reused with a different request"),
     INTERNAL_ERROR("internal-error", 500, "Internal error"),
     NOT_READY("not-ready", 503, "Not ready"),
     SHUTTING_DOWN("shutting-down", 503, "Shutting down");
