@@ -22,8 +22,19 @@ import sun.misc.Signal;
 final class IruCommand implements Callable<Integer> {
     private static final StructuredLog LOG = StructuredLog.of(IruCommand.class);
 
+    private final Map<String, String> environment;
+
     @Spec
     CommandSpec spec;
+
+    IruCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The configuration every command reads: the bundled defaults under the given environment. */
+    IruConfig config() {
+        return IruConfig.from(environment);
+    }
 
     @Option(names = "--plane", paramLabel = "tenant|control",
             description = "Which runtime to start: tenant (customer API, port 8080) or control (admin, port 8081).")
@@ -35,7 +46,7 @@ final class IruCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "missing --plane=tenant|control or a subcommand (migrate, verify-audit)");
         }
-        IruConfig config = IruConfig.fromEnvironment();
+        IruConfig config = config();
         PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of());
         spec.commandLine().getOut().println("iru: " + plane + " plane listening on http://127.0.0.1:" + runtime.port());
         spec.commandLine().getOut().flush();

@@ -1,6 +1,7 @@
 package iru.launcher;
 
 import iru.foundation.logging.JsonLogging;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Entry point of both planes and the one-shot commands. */
@@ -10,12 +11,12 @@ public final class Main {
 
     public static void main(String[] args) {
         JsonLogging.install();
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    /** The configured command tree; tests run it in-process. */
-    public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new IruCommand());
+    /** The configured command tree reading `environment`; tests run it in-process with their own. */
+    public static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine cli = new CommandLine(new IruCommand(environment));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("iru: " + ex.getMessage() + " (see '"

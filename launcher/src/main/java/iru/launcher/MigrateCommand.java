@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -21,6 +22,9 @@ import picocli.CommandLine.Spec;
 final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    IruCommand parent;
 
     @Option(names = "--create-databases",
             description = "Create the configured databases if they do not exist (local development).")
@@ -37,7 +41,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        IruConfig config = IruConfig.fromEnvironment();
+        IruConfig config = parent.config();
         PrintWriter out = spec.commandLine().getOut();
         SchemaMigrator migrator = new SchemaMigrator(config.database(), config.servedRegions(), line -> {
             out.println("migrate: " + line);

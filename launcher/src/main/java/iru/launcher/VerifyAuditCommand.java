@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "verify-audit", mixinStandardHelpOptions = true,
@@ -37,6 +38,9 @@ final class VerifyAuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    IruCommand parent;
+
     @Option(names = "--region", paramLabel = "us|eu", description = "Check only this region's database.")
     String region;
 
@@ -48,7 +52,7 @@ final class VerifyAuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IruConfig config = IruConfig.fromEnvironment();
+        IruConfig config = parent.config();
         PrintWriter out = spec.commandLine().getOut();
         Optional<Region> only = Optional.ofNullable(region).map(code -> Region.fromCode(code)
                 .filter(config.servedRegions()::contains)

@@ -8,22 +8,23 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import iru.testkit.TestDatabases;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PlaneHttpTest {
-    static RunningPlane plane;
+    static TestDeployment deployment;
+    static TestDeployment.Plane plane;
 
     @BeforeAll
     static void start() {
-        plane = RunningPlane.start("t_plane_http", Plane.tenant, Map.of());
+        deployment = TestDeployment.create("t_plane_http");
+        plane = deployment.start(Plane.tenant);
     }
 
     @AfterAll
     static void stop() {
-        plane.close();
+        deployment.close();
     }
 
     @Test
@@ -37,7 +38,7 @@ class PlaneHttpTest {
 
     @Test
     void oneRequestYieldsHttpThenUseCaseThenSqlSpansInOneTrace() throws Exception {
-        plane.spans.reset();
+        plane.spans().reset();
         assertEquals(200, plane.get("/readyz").statusCode());
         List<SpanData> spans = awaitSpans();
         SpanData server = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
@@ -60,12 +61,12 @@ class PlaneHttpTest {
     private static List<SpanData> awaitSpans() throws InterruptedException {
         // The server span ends after the response is written; give it a moment.
         for (int i = 0; i < 50; i++) {
-            if (plane.spans.getFinishedSpanItems().stream().anyMatch(s -> s.getKind() == SpanKind.SERVER)) {
+            if (plane.spans().getFinishedSpanItems().stream().anyMatch(s -> s.getKind() == SpanKind.SERVER)) {
                 break;
             }
             Thread.sleep(20);
         }
-        return plane.spans.getFinishedSpanItems();
+        return plane.spans().getFinishedSpanItems();
     }
 
     @Test
@@ -87,7 +88,7 @@ class PlaneHttpTest {
 
     @Test
     void readinessFailsAndLivenessHoldsWhenARegionalDatabaseIsDown() throws Exception {
-        String database = plane.databases.names()[2];
+        String database = deployment.databases.names()[2];
         TestDatabases.admin("alter database " + database + " allow_connections false");
         TestDatabases.admin("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database + "'");
         try {

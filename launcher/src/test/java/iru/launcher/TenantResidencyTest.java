@@ -1,0 +1,102 @@
+package iru.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import iru.interfaces.http.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TenantResidencyTest {
+    static TestDeployment deployment;
+    static TestDeployment.Plane control;
+    static TestDeployment.Plane tenantPlane;
+    static TestDeployment.Plane usOnlyTenantPlane;
+    static String euTenantId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        deployment = TestDeployment.create("t_residency");
+        control = deployment.start(Plane.control);
+        tenantPlane = deployment.start(Plane.tenant);
+        usOnlyTenantPlane = deployment.start(Plane.tenant, Map.of("IRU_REGIONS", "us"));
+        var created = control.admin("POST", "/v1/tenants", "{\"slug\":\"euro-co\",\"name\":\"Euro Co\",\"region\":\"eu\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        euTenantId = Json.MAPPER.readTree(created.body()).get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        deployment.close();
+    }
+
+    @Test
+    void tenantApiAnswersFromTheTenantsRegionalDatabase() throws Exception {
+        tenantPlane.spans().reset();
+        var res = tenantPlane.get("/t/euro-co/v1/tenant");
+        assertEquals(200, res.statusCode(), res.body());
+        JsonNode tenant = Json.MAPPER.readTree(res.body());
+        assertEquals(euTenantId, tenant.get("id").asText());
+        assertEquals("eu", tenant.get("region").asText());
+        assertEquals("Euro Co", tenant.get("name").asText());
+        List<String> databases = sqlDatabases(tenantPlane);
+        assertTrue(databases.contains(deployment.databases.names()[2]), databases.toString()); // t_residency_eu
+        assertTrue(!databases.contains(deployment.databases.names()[1]), databases.toString()); // never us
+    }
+
+    @Test
+    void unknownTenantIs404() throws Exception {
+        var res = tenantPlane.get("/t/no-such-co/v1/tenant");
+        assertEquals(404, res.statusCode());
+        assertTrue(res.body().contains("https://iru.dev/problems/tenant-not-found"), res.body());
+        assertEquals(404, tenantPlane.get("/t/NOT_A_SLUG/v1/tenant").statusCode());
+    }
+
+    @Test
+    void usOnlyDeploymentRefusesEuTenantWith421AndQueriesNoRegionalDatabase() throws Exception {
+        usOnlyTenantPlane.spans().reset();
+        var res = usOnlyTenantPlane.get("/t/euro-co/v1/tenant");
+        assertEquals(421, res.statusCode(), res.body());
+        assertTrue(Json.MAPPER.readTree(res.body()).get("type").asText().endsWith("region-not-served"));
+        List<String> databases = sqlDatabases(usOnlyTenantPlane);
+        assertTrue(databases.stream().allMatch(db -> db.equals(deployment.databases.names()[0])),
+                "only the directory may be queried, saw " + databases);
+        assertTrue(!databases.isEmpty(), "the directory lookup should be traced");
+    }
+
+    @Test
+    void deletedTenantStopsResolvingAtOnceDespiteTheCache() throws Exception {
+        var created = control.admin("POST", "/v1/tenants", "{\"slug\":\"going-away\",\"name\":\"Gone\",\"region\":\"us\"}");
+        String id = Json.MAPPER.readTree(created.body()).get("id").asText();
+        assertEquals(200, tenantPlane.get("/t/going-away/v1/tenant").statusCode()); // now cached
+        assertEquals(204, control.admin("DELETE", "/v1/tenants/" + id, null).statusCode());
+        int status = 0;
+        for (int i = 0; i < 40 && status != 404; i++) { // the cache lives 30 s; notification must beat that
+            status = tenantPlane.get("/t/going-away/v1/tenant").statusCode();
+            Thread.sleep(50);
+        }
+        assertEquals(404, status);
+    }
+
+    /** The database names of the SQL spans a plane produced (JDBC instrumentation's db.namespace / db.name). */
+    private static List<String> sqlDatabases(TestDeployment.Plane plane) throws InterruptedException {
+        Thread.sleep(100);
+        return plane.spans().getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == SpanKind.CLIENT)
+                .map(TenantResidencyTest::databaseOf)
+                .toList();
+    }
+
+    private static String databaseOf(SpanData span) {
+        return span.getAttributes().asMap().entrySet().stream()
+                .filter(e -> e.getKey().getKey().equals("db.namespace") || e.getKey().getKey().equals("db.name"))
+                .map(e -> String.valueOf(e.getValue()))
+                .findFirst().orElse("?");
+    }
+}

@@ -1,0 +1,118 @@
+package iru.launcher;
+
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import iru.foundation.config.IruConfig;
+import iru.testkit.TestDatabases;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test fixture: fresh databases for one test class, migrated with the real `migrate` command, and any number of
+ * planes running in this JVM on free ports.
+ */
+final class TestDeployment implements AutoCloseable {
+    static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    final TestDatabases databases;
+    final Map<String, String> environment;
+    private final List<PlaneRuntime> planes = new ArrayList<>();
+
+    private TestDeployment(TestDatabases databases, Map<String, String> environment) {
+        this.databases = databases;
+        this.environment = environment;
+    }
+
+    static TestDeployment create(String name) {
+        TestDatabases databases = TestDatabases.create(name);
+        Map<String, String> env = new HashMap<>(databases.environment());
+        env.put("IRU_DEV_ROUTES", "true");
+        env.put("IRU_DEV_ADMIN_TOKEN", ADMIN_TOKEN);
+        TestDeployment deployment = new TestDeployment(databases, env);
+        CommandResult migrate = deployment.run("migrate", "--seed");
+        if (migrate.exitCode() != 0) {
+            throw new IllegalStateException("migrate failed:\n" + migrate.output());
+        }
+        return deployment;
+    }
+
+    Map<String, String> environment(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.putAll(overrides);
+        return env;
+    }
+
+    Plane start(iru.launcher.Plane plane) {
+        return start(plane, Map.of());
+    }
+
+    Plane start(iru.launcher.Plane plane, Map<String, String> overrides) {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        PlaneRuntime runtime = PlaneRuntime.start(plane, IruConfig.from(environment(overrides)), List.of(spans));
+        planes.add(runtime);
+        return new Plane(runtime, spans);
+    }
+
+    record CommandResult(int exitCode, String output) {
+    }
+
+    /** Runs an `iru` subcommand in this JVM against these databases. */
+    CommandResult run(String... args) {
+        return runWith(Map.of(), args);
+    }
+
+    CommandResult runWith(Map<String, String> overrides, String... args) {
+        StringWriter out = new StringWriter();
+        var cli = Main.commandLine(environment(overrides));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        int code = cli.execute(args);
+        return new CommandResult(code, out.toString());
+    }
+
+    @Override
+    public void close() {
+        planes.forEach(PlaneRuntime::stop);
+        databases.close();
+    }
+
+    /** One running plane and the spans it produced. */
+    record Plane(PlaneRuntime runtime, InMemorySpanExporter spans) {
+        private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + runtime.port() + path);
+        }
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        }
+
+        HttpResponse<String> admin(String method, String path, String jsonBody, String... headers)
+                throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(jsonBody));
+            if (jsonBody != null) {
+                request.header("Content-Type", "application/json");
+            }
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                request.header(headers[i], headers[i + 1]);
+            }
+            return send(request.build());
+        }
+
+        HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
