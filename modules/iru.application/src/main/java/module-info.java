@@ -4,4 +4,7 @@ module iru.application {
 
     exports iru.application.health;
     exports iru.application.tenant;
+    exports iru.application.identity;
+    exports iru.application.apikey;
+    exports iru.application.catalog;
 }

@@ -1,7 +1,13 @@
-/** The business: tenants, users, groups, applications, audit. Records, invariants and repositories. */
+/** The business: tenants, users, groups, applications, API keys, the catalog. Records, invariants, repositories. */
 module iru.domain {
     requires transitive iru.foundation;
 
     exports iru.domain.tenant;
     exports iru.domain.validation;
+    exports iru.domain.common;
+    exports iru.domain.apikey;
+    exports iru.domain.user;
+    exports iru.domain.group;
+    exports iru.domain.application;
+    exports iru.domain.catalog;
 }

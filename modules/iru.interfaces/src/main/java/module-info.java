@@ -1,16 +1,20 @@
 /**
  * Translation between the outside world and the use cases: HTTP services for each plane, problem+json rendering,
- * request tracing. No business rules live here.
+ * request tracing, and the outbound adapter to the upstream catalog. No business rules live here.
  */
 module iru.interfaces {
     requires transitive iru.application;
     requires transitive io.helidon.webserver;
-    requires io.helidon.http;
     requires transitive com.fasterxml.jackson.databind;
+    requires io.helidon.http;
+    requires io.helidon.webclient;
+    requires io.helidon.webclient.api;
 
     exports iru.interfaces.http;
     exports iru.interfaces.health;
     exports iru.interfaces.dev;
     exports iru.interfaces.control;
     exports iru.interfaces.tenant;
+    exports iru.interfaces.catalog;
+    exports iru.interfaces.openapi;
 }

@@ -75,7 +75,7 @@ public final class PlaneRuntime {
             failures.registerErrorHandler(routing);
             List<AutoCloseable> workers = switch (plane) {
                 case control -> PlaneWiring.control(routing, config, router, telemetry, Secrets.store(config));
-                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry);
+                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, Secrets.store(config));
             };
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());

@@ -1,20 +1,44 @@
 package iru.launcher;
 
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
+import iru.application.apikey.ApiKeys;
+import iru.application.catalog.CatalogFeed;
+import iru.application.catalog.CatalogSync;
+import iru.application.catalog.CatalogUnavailableException;
+import iru.application.identity.ApplicationDirectory;
+import iru.application.identity.GroupDirectory;
+import iru.application.identity.TenantTransactions;
+import iru.application.identity.UserDirectory;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
+import iru.domain.apikey.ApiKeyRepository;
+import iru.domain.application.ApplicationRepository;
+import iru.domain.catalog.CatalogRepository;
+import iru.domain.group.GroupRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
+import iru.domain.user.UserRepository;
 import iru.foundation.config.IruConfig;
 import iru.foundation.database.ChangeNotificationListener;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
+import iru.interfaces.catalog.HttpCatalogFeed;
 import iru.interfaces.control.AdminAuthenticationFilter;
+import iru.interfaces.control.CatalogControlService;
 import iru.interfaces.control.TenantsService;
+import iru.interfaces.openapi.OpenApiService;
+import iru.interfaces.tenant.ApiKeyAuthenticationFilter;
+import iru.interfaces.tenant.ApplicationsService;
+import iru.interfaces.tenant.GroupsService;
+import iru.interfaces.tenant.TenantApiKeysService;
+import iru.interfaces.tenant.TenantCatalogService;
 import iru.interfaces.tenant.TenantProfileService;
 import iru.interfaces.tenant.TenantRoutingFilter;
+import iru.interfaces.tenant.UsersService;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,25 +51,67 @@ final class PlaneWiring {
     private PlaneWiring() {
     }
 
+    /** What both planes' use cases are made of. */
+    private record Core(TenantRegionRouter router, Telemetry telemetry, TenantDirectory directory,
+            TenantTransactions tx, UserRepository users, GroupRepository groups, ApplicationRepository apps,
+            ApiKeys apiKeys) {
+        static Core of(TenantRegionRouter router, Telemetry telemetry) {
+            TenantDirectory directory = new TenantDirectory();
+            TenantTransactions tx = new TenantTransactions(router, telemetry);
+            UserRepository users = new UserRepository();
+            return new Core(router, telemetry, directory, tx, users, new GroupRepository(users),
+                    new ApplicationRepository(users),
+                    new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom())));
+        }
+
+        CatalogSync catalog(CatalogFeed feed, SecretStore secrets) {
+            return new CatalogSync(router, new CatalogRepository(), feed, secrets, telemetry);
+        }
+    }
+
     static List<AutoCloseable> control(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
             Telemetry telemetry, SecretStore secrets) {
         secrets.fetch(AdminAuthenticationFilter.ADMIN_TOKEN_SECRET); // fail at startup, not on the first request
-        TenantLifecycle lifecycle = new TenantLifecycle(router, new TenantDirectory(), new TenantRecords(), telemetry);
-        routing.addFilter(new AdminAuthenticationFilter(secrets))
-               .register(new TenantsService(lifecycle));
+        Core core = Core.of(router, telemetry);
+        CatalogFeed feed = config.catalogUrl().<CatalogFeed>map(HttpCatalogFeed::new).orElse(credential -> {
+            throw new CatalogUnavailableException("no upstream catalog is configured (set IRU_CATALOG_URL)", null);
+        });
+        routing.addFilter(new AdminAuthenticationFilter(secrets));
+        controlServices(new TenantLifecycle(router, core.directory(), new TenantRecords(), telemetry), core.apiKeys(),
+                core.catalog(feed, secrets)).forEach(routing::register);
         return List.of();
     }
 
+    static List<HttpService> controlServices(TenantLifecycle lifecycle, ApiKeys apiKeys, CatalogSync catalog) {
+        return List.of(new TenantsService(lifecycle, apiKeys), new CatalogControlService(catalog),
+                new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
+    }
+
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
-            Telemetry telemetry) {
-        TenantDirectory directory = new TenantDirectory();
-        TenantResolver resolver = new TenantResolver(router, directory, TENANT_CACHE_ENTRIES, TENANT_CACHE_TTL,
+            Telemetry telemetry, SecretStore secrets) {
+        Core core = Core.of(router, telemetry);
+        TenantResolver resolver = new TenantResolver(router, core.directory(), TENANT_CACHE_ENTRIES, TENANT_CACHE_TTL,
                 Clock.systemUTC());
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
                 config.database().runtime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
                 resolver::invalidateAll).start();
         routing.addFilter(new TenantRoutingFilter(resolver, router))
-               .register(new TenantProfileService(new TenantProfile(router, new TenantRecords(), telemetry)));
+               .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys()));
+        CatalogFeed noUpstream = credential -> {
+            throw new CatalogUnavailableException("the tenant plane does not sync the catalog", null);
+        };
+        tenantServices(new TenantProfile(router, new TenantRecords(), telemetry), core.apiKeys(),
+                new UserDirectory(core.tx(), core.users(), core.groups()),
+                new GroupDirectory(core.tx(), core.groups(), core.users()),
+                new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups()),
+                core.catalog(noUpstream, secrets)).forEach(routing::register);
         return List.of(invalidations);
+    }
+
+    static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,
+            GroupDirectory groups, ApplicationDirectory apps, CatalogSync catalog) {
+        return List.of(new TenantProfileService(profile), new TenantApiKeysService(apiKeys), new UsersService(users),
+                new GroupsService(groups), new ApplicationsService(apps), new TenantCatalogService(catalog),
+                new OpenApiService(OpenApiService.TENANT_DOCUMENT));
     }
 }

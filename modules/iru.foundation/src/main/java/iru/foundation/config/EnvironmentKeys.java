@@ -29,6 +29,10 @@ public final class EnvironmentKeys {
         m.put("IRU_SENTRY_SAMPLE_RATE", "iru.telemetry.error-sample-rate");
         m.put("IRU_SECRETS", "iru.secrets.provider");
         m.put("IRU_DEV_ROUTES", "iru.dev.routes");
+        m.put("IRU_CATALOG_URL", "iru.catalog.url");
+        m.put("IRU_AWS_REGION", "iru.secrets.aws-region");
+        m.put("IRU_SECRETS_ENDPOINT", "iru.secrets.endpoint");
+        m.put("IRU_SECRETS_PREFIX", "iru.secrets.prefix");
         VARIABLE_TO_KEY = Map.copyOf(m);
     }
 

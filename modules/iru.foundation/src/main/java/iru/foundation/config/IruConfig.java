@@ -20,6 +20,8 @@ import java.util.Set;
  * @param database          databases and pools
  * @param telemetry         tracing and error capture
  * @param secretsProvider   `dev` (environment and files) or `aws` (Secrets Manager)
+ * @param awsSecrets        where Secrets Manager is, when `secretsProvider` is `aws`
+ * @param catalogUrl        the upstream template catalog; empty means catalog sync is not configured
  * @param devRoutes         diagnostic routes used by tests; off by default
  * @param environment       the raw variables, for components (such as the dev secret store) that read their own
  */
@@ -30,6 +32,8 @@ public record IruConfig(
         DatabaseSettings database,
         TelemetrySettings telemetry,
         String secretsProvider,
+        AwsSecretsSettings awsSecrets,
+        Optional<java.net.URI> catalogUrl,
         boolean devRoutes,
         Map<String, String> environment) {
 
@@ -87,8 +91,11 @@ public record IruConfig(
                 r.optionalText("iru.telemetry.sentry-dsn"),
                 r.fraction("iru.telemetry.error-sample-rate"));
         String secrets = r.oneOf("iru.secrets.provider", Set.of("dev", "aws"));
+        AwsSecretsSettings aws = new AwsSecretsSettings(r.nonBlank("iru.secrets.aws-region"),
+                r.optionalUrl("iru.secrets.endpoint").map(java.net.URI::create), r.text("iru.secrets.prefix"));
+        Optional<java.net.URI> catalog = r.optionalUrl("iru.catalog.url").map(java.net.URI::create);
         boolean devRoutes = r.bool("iru.dev.routes");
-        return new IruConfig(port, drain, regions, database, telemetry, secrets, devRoutes, environment);
+        return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, catalog, devRoutes, environment);
     }
 
     /** Reads one key at a time and turns every bad value into an error that names it. */

@@ -5,11 +5,13 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import iru.application.apikey.ApiKeys;
 import iru.application.tenant.CreateTenant;
 import iru.application.tenant.RegionUnavailableException;
 import iru.application.tenant.TenantCreation;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantPage;
+import iru.domain.apikey.Scope;
 import iru.domain.tenant.Tenant;
 import iru.domain.tenant.TenantId;
 import iru.domain.tenant.TenantLocation;
@@ -20,6 +22,7 @@ import iru.interfaces.http.JsonRequest;
 import iru.interfaces.http.PageParameters;
 import iru.interfaces.http.ProblemException;
 import iru.interfaces.http.ProblemType;
+import iru.interfaces.tenant.Representations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +35,11 @@ public final class TenantsService implements HttpService {
     private static final Set<String> CREATE_MEMBERS = Set.of("slug", "name", "region");
 
     private final TenantLifecycle tenants;
+    private final ApiKeys apiKeys;
 
-    public TenantsService(TenantLifecycle tenants) {
+    public TenantsService(TenantLifecycle tenants, ApiKeys apiKeys) {
         this.tenants = tenants;
+        this.apiKeys = apiKeys;
     }
 
     @Override
@@ -42,7 +47,18 @@ public final class TenantsService implements HttpService {
         rules.post("/v1/tenants", this::create)
              .get("/v1/tenants", this::list)
              .get("/v1/tenants/{id}", this::get)
-             .delete("/v1/tenants/{id}", this::delete);
+             .delete("/v1/tenants/{id}", this::delete)
+             .post("/v1/tenants/{id}/api-keys", this::issueApiKey);
+    }
+
+    /** The tenant's first API key (or another): shown once, in this response only. */
+    private void issueApiKey(ServerRequest req, ServerResponse res) {
+        TenantId id = new TenantId(PageParameters.uuidParameter(req, "id"));
+        JsonRequest body = JsonRequest.read(req, Set.of("name", "scopes"));
+        String name = body.optionalString("name").orElse("initial admin key");
+        Set<Scope> scopes = Scope.fromWire(body.optionalStrings("scopes").orElse(List.of(Scope.ADMIN.wire())));
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        Json.send(res, 201, Representations.issuedApiKey(apiKeys.issueFor(id, name, scopes)));
     }
 
     private void create(ServerRequest req, ServerResponse res) {

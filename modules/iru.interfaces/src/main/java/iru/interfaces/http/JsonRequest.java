@@ -105,6 +105,25 @@ public final class JsonRequest {
         return Optional.of(value.asText());
     }
 
+    /** An optional array of strings; empty when absent or null. */
+    public Optional<java.util.List<String>> optionalStrings(String member) {
+        JsonNode value = body.get(member);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isArray()) {
+            throw invalid(member, "must be an array of strings");
+        }
+        java.util.List<String> items = new java.util.ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw invalid(member, "must be an array of strings");
+            }
+            items.add(item.asText());
+        }
+        return Optional.of(items);
+    }
+
     public static ProblemException invalid(String member, String reason) {
         return new ProblemException(Problem.of(ProblemType.INVALID_REQUEST, "'" + member + "' " + reason + ".")
                 .with("field", member));

@@ -2,7 +2,12 @@ package iru.interfaces.http;
 
 import iru.foundation.database.RegionNotServedException;
 import iru.foundation.database.RegionUnresolvableException;
+import iru.application.catalog.CatalogUnavailableException;
 import iru.application.tenant.RegionUnavailableException;
+import iru.domain.application.UnknownTemplateException;
+import iru.domain.common.ConflictException;
+import iru.domain.common.ResourceNotFoundException;
+import iru.domain.common.VersionMismatchException;
 import iru.domain.tenant.IdempotencyKeyReusedException;
 import iru.domain.tenant.SlugTakenException;
 import iru.domain.tenant.TenantNotFoundException;
@@ -35,6 +40,16 @@ public final class ProblemMapping {
                     "This Idempotency-Key was already used for a different request body."));
             case RegionUnavailableException e -> Optional.of(Problem.of(ProblemType.REGION_UNAVAILABLE,
                     "This deployment cannot place tenants in that region.").with("field", "region"));
+            case ResourceNotFoundException e -> Optional.of(Problem.of(ProblemType.NOT_FOUND,
+                    "No such " + e.resource() + " in this tenant."));
+            case ConflictException e -> Optional.of(Problem.of(ProblemType.CONFLICT, e.getMessage() + ".")
+                    .with("field", e.field()));
+            case VersionMismatchException e -> Optional.of(Problem.of(ProblemType.PRECONDITION_FAILED,
+                    "If-Match does not name the current version: " + e.getMessage() + ". Fetch it and retry."));
+            case UnknownTemplateException e -> Optional.of(Problem.of(ProblemType.INVALID_REQUEST,
+                    "'templateKey': " + e.getMessage() + ".").with("field", "templateKey"));
+            case CatalogUnavailableException e -> Optional.of(Problem.of(ProblemType.UPSTREAM_UNAVAILABLE,
+                    "The catalog could not be synced: " + e.getMessage()));
             default -> Optional.empty();
         };
     }

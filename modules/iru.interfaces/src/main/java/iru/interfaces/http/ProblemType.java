@@ -22,6 +22,7 @@ public enum ProblemType {
     REGION_UNAVAILABLE("region-unavailable", 422, "Region not available"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency-Key reused with a different request"),
     INTERNAL_ERROR("internal-error", 500, "Internal error"),
+    UPSTREAM_UNAVAILABLE("upstream-unavailable", 502, "An upstream service is unavailable"),
     NOT_READY("not-ready", 503, "Not ready"),
     SHUTTING_DOWN("shutting-down", 503, "Shutting down");
 

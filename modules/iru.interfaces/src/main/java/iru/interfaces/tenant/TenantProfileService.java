@@ -21,7 +21,7 @@ public final class TenantProfileService implements HttpService {
         rules.get("/t/{slug}/v1/tenant", this::read);
     }
 
-    private void read(ServerRequest req, ServerResponse res) {
+    private void read(ServerRequest req, ServerResponse res) { // any valid key of the tenant may read it
         Json.send(res, 200, TenantRepresentation.of(profile.read(ResolvedTenant.current())));
     }
 }

@@ -1,0 +1,62 @@
+package iru.application.apikey;
+
+import iru.application.identity.TenantTransactions;
+import iru.domain.apikey.ApiKey;
+import iru.domain.apikey.ApiKeyRepository;
+import iru.domain.apikey.IssuedApiKey;
+import iru.domain.apikey.Scope;
+import iru.domain.common.ResourceNotFoundException;
+import iru.domain.tenant.TenantDirectory;
+import iru.domain.tenant.TenantId;
+import iru.domain.tenant.TenantLocation;
+import iru.domain.tenant.TenantNotFoundException;
+import iru.domain.tenant.TenantStatus;
+import iru.foundation.database.TenantRegionRouter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Issuing, listing, revoking and checking tenant API keys. */
+public final class ApiKeys {
+    private final TenantTransactions tx;
+    private final TenantRegionRouter router;
+    private final TenantDirectory directory;
+    private final ApiKeyRepository keys;
+
+    public ApiKeys(TenantTransactions tx, TenantRegionRouter router, TenantDirectory directory, ApiKeyRepository keys) {
+        this.tx = tx;
+        this.router = router;
+        this.directory = directory;
+        this.keys = keys;
+    }
+
+    /** Control plane: the tenant's first key (or another), found by tenant id through the directory. */
+    public IssuedApiKey issueFor(TenantId tenantId, String name, Set<Scope> scopes) {
+        TenantLocation tenant = router.inDirectoryTransaction(c -> directory.findById(c, tenantId))
+                .filter(l -> l.status() == TenantStatus.active)
+                .orElseThrow(() -> new TenantNotFoundException(tenantId.toString()));
+        return issue(tenant, name, scopes);
+    }
+
+    public IssuedApiKey issue(TenantLocation tenant, String name, Set<Scope> scopes) {
+        return tx.run("IssueApiKey", tenant, c -> keys.issue(c, tenant.id(), name, scopes));
+    }
+
+    public List<ApiKey> list(TenantLocation tenant) {
+        return tx.run("ListApiKeys", tenant, c -> keys.list(c, tenant.id()));
+    }
+
+    public void revoke(TenantLocation tenant, String keyId) {
+        tx.run("RevokeApiKey", tenant, c -> {
+            if (!keys.revoke(c, tenant.id(), keyId)) {
+                throw new ResourceNotFoundException("api key", keyId);
+            }
+            return null;
+        });
+    }
+
+    /** The live key a presented bearer value names in this tenant, if any. */
+    public Optional<ApiKey> authenticate(TenantLocation tenant, String presented) {
+        return tx.run("AuthenticateApiKey", tenant, c -> keys.authenticate(c, tenant.id(), presented));
+    }
+}

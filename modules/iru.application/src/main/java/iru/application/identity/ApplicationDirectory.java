@@ -1,0 +1,121 @@
+package iru.application.identity;
+
+import iru.domain.application.Application;
+import iru.domain.application.ApplicationRepository;
+import iru.domain.application.ApplicationSettings;
+import iru.domain.application.Assignments;
+import iru.domain.common.Page;
+import iru.domain.common.ResourceNotFoundException;
+import iru.domain.common.VersionMismatchException;
+import iru.domain.group.GroupRepository;
+import iru.domain.tenant.TenantLocation;
+import iru.domain.user.User;
+import iru.domain.user.UserRepository;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** Use cases for a tenant's applications and who is assigned to them. */
+public final class ApplicationDirectory {
+    private final TenantTransactions tx;
+    private final ApplicationRepository apps;
+    private final UserRepository users;
+    private final GroupRepository groups;
+
+    public ApplicationDirectory(TenantTransactions tx, ApplicationRepository apps, UserRepository users,
+            GroupRepository groups) {
+        this.tx = tx;
+        this.apps = apps;
+        this.users = users;
+        this.groups = groups;
+    }
+
+    public Application create(TenantLocation tenant, String templateKey, ApplicationSettings settings) {
+        return tx.run("CreateApplication", tenant, c -> apps.insert(c, tenant.id(), templateKey, settings));
+    }
+
+    public Application get(TenantLocation tenant, UUID id) {
+        return tx.run("GetApplication", tenant, c -> apps.find(c, tenant.id(), id))
+                .orElseThrow(() -> new ResourceNotFoundException("application", id));
+    }
+
+    public Page<Application> list(TenantLocation tenant, Optional<UUID> after, int limit) {
+        return tx.run("ListApplications", tenant, c -> apps.list(c, tenant.id(), after, limit));
+    }
+
+    public Application update(TenantLocation tenant, UUID id, Optional<Integer> expectedVersion,
+            UnaryOperator<ApplicationSettings> change) {
+        return tx.run("UpdateApplication", tenant, c -> {
+            Application current = apps.find(c, tenant.id(), id)
+                    .orElseThrow(() -> new ResourceNotFoundException("application", id));
+            Versions.require("application", expectedVersion, current.version());
+            Application changed = new Application(id, current.templateKey(), change.apply(current.settings()),
+                    current.version(), current.createdAt(), current.updatedAt());
+            return apps.update(c, tenant.id(), changed, current.version())
+                    .orElseThrow(() -> new VersionMismatchException("application", current.version() + 1));
+        });
+    }
+
+    public void delete(TenantLocation tenant, UUID id) {
+        tx.run("DeleteApplication", tenant, c -> {
+            if (!apps.delete(c, tenant.id(), id)) {
+                throw new ResourceNotFoundException("application", id);
+            }
+            return null;
+        });
+    }
+
+    public Assignments assignments(TenantLocation tenant, UUID id) {
+        return tx.run("ListAssignments", tenant, c -> {
+            requireApp(c, tenant, id);
+            return apps.assignments(c, tenant.id(), id);
+        });
+    }
+
+    public void assignUser(TenantLocation tenant, UUID appId, UUID userId) {
+        tx.run("AssignUser", tenant, c -> {
+            requireApp(c, tenant, appId);
+            users.find(c, tenant.id(), userId).orElseThrow(() -> new ResourceNotFoundException("user", userId));
+            apps.assignUser(c, tenant.id(), appId, userId);
+            return null;
+        });
+    }
+
+    public void unassignUser(TenantLocation tenant, UUID appId, UUID userId) {
+        tx.run("UnassignUser", tenant, c -> {
+            if (!apps.unassignUser(c, tenant.id(), appId, userId)) {
+                throw new ResourceNotFoundException("assignment", appId + "/users/" + userId);
+            }
+            return null;
+        });
+    }
+
+    public void assignGroup(TenantLocation tenant, UUID appId, UUID groupId) {
+        tx.run("AssignGroup", tenant, c -> {
+            requireApp(c, tenant, appId);
+            groups.find(c, tenant.id(), groupId).orElseThrow(() -> new ResourceNotFoundException("group", groupId));
+            apps.assignGroup(c, tenant.id(), appId, groupId);
+            return null;
+        });
+    }
+
+    public void unassignGroup(TenantLocation tenant, UUID appId, UUID groupId) {
+        tx.run("UnassignGroup", tenant, c -> {
+            if (!apps.unassignGroup(c, tenant.id(), appId, groupId)) {
+                throw new ResourceNotFoundException("assignment", appId + "/groups/" + groupId);
+            }
+            return null;
+        });
+    }
+
+    public Page<User> effectiveUsers(TenantLocation tenant, UUID appId, Optional<UUID> after, int limit) {
+        return tx.run("ListEffectiveUsers", tenant, c -> {
+            requireApp(c, tenant, appId);
+            return apps.effectiveUsers(c, tenant.id(), appId, after, limit);
+        });
+    }
+
+    private void requireApp(java.sql.Connection c, TenantLocation tenant, UUID id) throws java.sql.SQLException {
+        apps.find(c, tenant.id(), id).orElseThrow(() -> new ResourceNotFoundException("application", id));
+    }
+}

@@ -1,0 +1,21 @@
+package iru.application.identity;
+
+import iru.domain.tenant.TenantLocation;
+import iru.foundation.database.TenantRegionRouter;
+import iru.foundation.database.TransactionWork;
+import iru.foundation.telemetry.Telemetry;
+
+/** One use case = one span = one transaction on the tenant's region with the tenant set for row-level security. */
+public final class TenantTransactions {
+    private final TenantRegionRouter router;
+    private final Telemetry telemetry;
+
+    public TenantTransactions(TenantRegionRouter router, Telemetry telemetry) {
+        this.router = router;
+        this.telemetry = telemetry;
+    }
+
+    public <T> T run(String useCase, TenantLocation tenant, TransactionWork<T> work) {
+        return telemetry.inUseCase(useCase, () -> router.inTransaction(tenant.region(), tenant.id().value(), work));
+    }
+}

@@ -1,0 +1,84 @@
+package iru.application.identity;
+
+import iru.domain.common.Page;
+import iru.domain.common.ResourceNotFoundException;
+import iru.domain.common.VersionMismatchException;
+import iru.domain.group.Group;
+import iru.domain.group.GroupRepository;
+import iru.domain.tenant.TenantLocation;
+import iru.domain.user.User;
+import iru.domain.user.UserFilter;
+import iru.domain.user.UserProfile;
+import iru.domain.user.UserRepository;
+import iru.domain.user.UserStatus;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** Use cases for a tenant's users. Every mutation is one transaction in the tenant's region, journaled by trigger. */
+public final class UserDirectory {
+    private final TenantTransactions tx;
+    private final UserRepository users;
+    private final GroupRepository groups;
+
+    public UserDirectory(TenantTransactions tx, UserRepository users, GroupRepository groups) {
+        this.tx = tx;
+        this.users = users;
+        this.groups = groups;
+    }
+
+    public User create(TenantLocation tenant, UserProfile profile) {
+        return tx.run("CreateUser", tenant, c -> users.insert(c, tenant.id(), profile));
+    }
+
+    public User get(TenantLocation tenant, UUID id) {
+        return tx.run("GetUser", tenant, c -> users.find(c, tenant.id(), id))
+                .orElseThrow(() -> new ResourceNotFoundException("user", id));
+    }
+
+    public Page<User> list(TenantLocation tenant, UserFilter filter, Optional<UUID> after, int limit) {
+        return tx.run("ListUsers", tenant, c -> users.list(c, tenant.id(), filter, after, limit));
+    }
+
+    /** Applies `change` to the current profile if the user is still at `expectedVersion` (when one is given). */
+    public User update(TenantLocation tenant, UUID id, Optional<Integer> expectedVersion, UnaryOperator<UserProfile> change) {
+        return tx.run("UpdateUser", tenant, c -> {
+            User current = users.find(c, tenant.id(), id).orElseThrow(() -> new ResourceNotFoundException("user", id));
+            Versions.require("user", expectedVersion, current.version());
+            User changed = new User(id, change.apply(current.profile()), current.status(), current.version(),
+                    current.createdAt(), current.updatedAt());
+            return users.update(c, tenant.id(), changed, current.version())
+                    .orElseThrow(() -> new VersionMismatchException("user", current.version() + 1));
+        });
+    }
+
+    public User setStatus(TenantLocation tenant, UUID id, UserStatus status) {
+        return tx.run(status == UserStatus.active ? "ReactivateUser" : "DeactivateUser", tenant, c -> {
+            User current = users.find(c, tenant.id(), id).orElseThrow(() -> new ResourceNotFoundException("user", id));
+            if (current.status() == status) {
+                return current;
+            }
+            User changed = new User(id, current.profile(), status, current.version(), current.createdAt(),
+                    current.updatedAt());
+            return users.update(c, tenant.id(), changed, current.version())
+                    .orElseThrow(() -> new VersionMismatchException("user", current.version() + 1));
+        });
+    }
+
+    public void delete(TenantLocation tenant, UUID id) {
+        tx.run("DeleteUser", tenant, c -> {
+            if (!users.delete(c, tenant.id(), id)) {
+                throw new ResourceNotFoundException("user", id);
+            }
+            return null;
+        });
+    }
+
+    public List<Group> groupsOf(TenantLocation tenant, UUID id) {
+        return tx.run("ListGroupsOfUser", tenant, c -> {
+            users.find(c, tenant.id(), id).orElseThrow(() -> new ResourceNotFoundException("user", id));
+            return groups.groupsOf(c, tenant.id(), id);
+        });
+    }
+}

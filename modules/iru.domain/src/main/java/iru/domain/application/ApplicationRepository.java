@@ -1,0 +1,182 @@
+package iru.domain.application;
+
+import iru.domain.common.Page;
+import iru.domain.common.Sql;
+import iru.domain.tenant.TenantId;
+import iru.domain.user.User;
+import iru.domain.user.UserRepository;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Applications and their assignments, inside a transaction the router opened for the tenant. */
+public final class ApplicationRepository {
+    private static final String COLUMNS = "app_id, template_key, display_name, redirect_uris, scim_base_url,"
+            + " scim_credential_ref, version, created_at, updated_at";
+
+    private final UserRepository users;
+
+    public ApplicationRepository(UserRepository users) {
+        this.users = users;
+    }
+
+    public Application insert(Connection c, TenantId tenant, String templateKey, ApplicationSettings settings)
+            throws SQLException {
+        requireActiveTemplate(c, templateKey);
+        var now = Sql.now();
+        Application app = new Application(UUID.randomUUID(), templateKey, settings, 1, now, now);
+        try (PreparedStatement s = c.prepareStatement("insert into applications (tenant_id, app_id, template_key,"
+                + " display_name, redirect_uris, scim_base_url, scim_credential_ref, version, created_at, updated_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setObject(1, tenant.value());
+            s.setObject(2, app.id());
+            s.setString(3, templateKey);
+            bindSettings(c, s, 4, settings);
+            s.setInt(8, 1);
+            s.setTimestamp(9, Sql.timestamp(now));
+            s.setTimestamp(10, Sql.timestamp(now));
+            s.executeUpdate();
+        }
+        return app;
+    }
+
+    private static void requireActiveTemplate(Connection c, String key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select status from catalog_templates where key = ? for share")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new UnknownTemplateException(key, false);
+                }
+                if (!"active".equals(rs.getString(1))) {
+                    throw new UnknownTemplateException(key, true);
+                }
+            }
+        }
+    }
+
+    private static void bindSettings(Connection c, PreparedStatement s, int first, ApplicationSettings settings)
+            throws SQLException {
+        s.setString(first, settings.displayName());
+        s.setArray(first + 1, c.createArrayOf("text", settings.redirectUris().toArray()));
+        s.setString(first + 2, settings.scimBaseUrl());
+        s.setString(first + 3, settings.scimCredentialRef());
+    }
+
+    public Optional<Application> update(Connection c, TenantId tenant, Application changed, int expectedVersion)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("update applications set display_name = ?, redirect_uris = ?,"
+                + " scim_base_url = ?, scim_credential_ref = ?, version = version + 1, updated_at = ?"
+                + " where tenant_id = ? and app_id = ? and version = ?")) {
+            bindSettings(c, s, 1, changed.settings());
+            s.setTimestamp(5, Sql.timestamp(Sql.now()));
+            s.setObject(6, tenant.value());
+            s.setObject(7, changed.id());
+            s.setInt(8, expectedVersion);
+            if (s.executeUpdate() == 0) {
+                return Optional.empty();
+            }
+        }
+        return find(c, tenant, changed.id());
+    }
+
+    public Optional<Application> find(Connection c, TenantId tenant, UUID id) throws SQLException {
+        return query(c, "select " + COLUMNS + " from applications where tenant_id = ? and app_id = ?",
+                List.of(tenant.value(), id)).stream().findFirst();
+    }
+
+    public boolean delete(Connection c, TenantId tenant, UUID id) throws SQLException {
+        return update(c, "delete from applications where tenant_id = ? and app_id = ?", tenant.value(), id) > 0;
+    }
+
+    public Page<Application> list(Connection c, TenantId tenant, Optional<UUID> after, int limit) throws SQLException {
+        return Page.of(query(c, "select " + COLUMNS + " from applications where tenant_id = ? and app_id > ?"
+                + " order by app_id limit ?", List.of(tenant.value(), after.orElse(Sql.FIRST_UUID), limit + 1)),
+                limit, Application::id);
+    }
+
+    public void assignUser(Connection c, TenantId tenant, UUID appId, UUID userId) throws SQLException {
+        update(c, "insert into app_user_assignments (tenant_id, app_id, user_id, created_at) values (?, ?, ?, now())"
+                + " on conflict do nothing", tenant.value(), appId, userId);
+    }
+
+    public boolean unassignUser(Connection c, TenantId tenant, UUID appId, UUID userId) throws SQLException {
+        return update(c, "delete from app_user_assignments where tenant_id = ? and app_id = ? and user_id = ?",
+                tenant.value(), appId, userId) > 0;
+    }
+
+    public void assignGroup(Connection c, TenantId tenant, UUID appId, UUID groupId) throws SQLException {
+        update(c, "insert into app_group_assignments (tenant_id, app_id, group_id, created_at) values (?, ?, ?, now())"
+                + " on conflict do nothing", tenant.value(), appId, groupId);
+    }
+
+    public boolean unassignGroup(Connection c, TenantId tenant, UUID appId, UUID groupId) throws SQLException {
+        return update(c, "delete from app_group_assignments where tenant_id = ? and app_id = ? and group_id = ?",
+                tenant.value(), appId, groupId) > 0;
+    }
+
+    public Assignments assignments(Connection c, TenantId tenant, UUID appId) throws SQLException {
+        return new Assignments(
+                ids(c, "select user_id from app_user_assignments where tenant_id = ? and app_id = ? order by 1",
+                        tenant.value(), appId),
+                ids(c, "select group_id from app_group_assignments where tenant_id = ? and app_id = ? order by 1",
+                        tenant.value(), appId));
+    }
+
+    /** Users assigned directly or through a group, each once, in id order. */
+    public Page<User> effectiveUsers(Connection c, TenantId tenant, UUID appId, Optional<UUID> after, int limit)
+            throws SQLException {
+        return users.listJoined(c, "from users u where u.tenant_id = ? and (u.user_id in (select user_id from"
+                + " app_user_assignments where tenant_id = ? and app_id = ?) or u.user_id in (select m.user_id from"
+                + " group_members m join app_group_assignments a on a.tenant_id = m.tenant_id and a.group_id = m.group_id"
+                + " where a.tenant_id = ? and a.app_id = ?))",
+                List.of(tenant.value(), tenant.value(), appId, tenant.value(), appId), after, limit);
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+
+    private static List<UUID> ids(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        }
+    }
+
+    private static List<Application> query(Connection c, String sql, List<Object> args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            List<Application> apps = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String[] uris = (String[]) rs.getArray("redirect_uris").getArray();
+                    apps.add(new Application(Sql.uuid(rs, "app_id"), rs.getString("template_key"),
+                            new ApplicationSettings(rs.getString("display_name"), List.of(uris),
+                                    rs.getString("scim_base_url"), rs.getString("scim_credential_ref")),
+                            rs.getInt("version"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")));
+                }
+            }
+            return apps;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package iru.domain.common;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** Small JDBC conversions shared by the repositories. */
+public final class Sql {
+    /** The smallest uuid in PostgreSQL's order (it compares uuids as unsigned bytes): the start of every listing. */
+    public static final UUID FIRST_UUID = new UUID(0, 0);
+
+    private Sql() {
+    }
+
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public static Timestamp timestamp(Instant instant) {
+        return Timestamp.from(instant);
+    }
+
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    public static UUID uuid(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, UUID.class);
+    }
+
+    /** A LIKE pattern matching values that start with `prefix`, case-folded, with wildcards in it escaped by `\`. */
+    public static String likePrefix(String prefix) {
+        return prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+    }
+
+    public static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    public static boolean isForeignKeyViolation(SQLException e) {
+        return "23503".equals(e.getSQLState());
+    }
+}
