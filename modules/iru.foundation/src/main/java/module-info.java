@@ -20,6 +20,14 @@ module iru.foundation {
     requires flyway.database.postgresql;
     requires com.fasterxml.jackson.databind;
     requires sentry;
+    requires software.amazon.awssdk.services.secretsmanager;
+    requires transitive software.amazon.awssdk.auth;
+    requires software.amazon.awssdk.identity.spi;
+    requires software.amazon.awssdk.regions;
+    requires software.amazon.awssdk.core;
+    requires software.amazon.awssdk.awscore;
+    requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.http.urlconnection;
 
     exports iru.foundation.config;
     exports iru.foundation.database;

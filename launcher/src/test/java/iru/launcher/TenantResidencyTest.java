@@ -19,6 +19,7 @@ class TenantResidencyTest {
     static TestDeployment.Plane tenantPlane;
     static TestDeployment.Plane usOnlyTenantPlane;
     static String euTenantId;
+    static String euKey;
 
     @BeforeAll
     static void start() throws Exception {
@@ -26,9 +27,9 @@ class TenantResidencyTest {
         control = deployment.start(Plane.control);
         tenantPlane = deployment.start(Plane.tenant);
         usOnlyTenantPlane = deployment.start(Plane.tenant, Map.of("IRU_REGIONS", "us"));
-        var created = control.admin("POST", "/v1/tenants", "{\"slug\":\"euro-co\",\"name\":\"Euro Co\",\"region\":\"eu\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        euTenantId = Json.MAPPER.readTree(created.body()).get("id").asText();
+        var created = TestDeployment.createTenant(control, "euro-co", "eu");
+        euTenantId = created.id();
+        euKey = created.key();
     }
 
     @AfterAll
@@ -39,15 +40,24 @@ class TenantResidencyTest {
     @Test
     void tenantApiAnswersFromTheTenantsRegionalDatabase() throws Exception {
         tenantPlane.spans().reset();
-        var res = tenantPlane.get("/t/euro-co/v1/tenant");
+        var res = tenantPlane.as(euKey, "GET", "/t/euro-co/v1/tenant", null);
         assertEquals(200, res.statusCode(), res.body());
         JsonNode tenant = Json.MAPPER.readTree(res.body());
         assertEquals(euTenantId, tenant.get("id").asText());
         assertEquals("eu", tenant.get("region").asText());
-        assertEquals("Euro Co", tenant.get("name").asText());
+        assertEquals("euro-co", tenant.get("name").asText());
         List<String> databases = sqlDatabases(tenantPlane);
         assertTrue(databases.contains(deployment.databases.names()[2]), databases.toString()); // t_residency_eu
         assertTrue(!databases.contains(deployment.databases.names()[1]), databases.toString()); // never us
+    }
+
+    @Test
+    void tenantApiNeedsAValidKeyOfThatTenant() throws Exception {
+        assertEquals(401, tenantPlane.get("/t/euro-co/v1/tenant").statusCode());
+        assertEquals(401, tenantPlane.as("iruk_0000000000000000_nope", "GET", "/t/euro-co/v1/tenant", null).statusCode());
+        var other = TestDeployment.createTenant(control, "other-co", "eu");
+        var crossed = tenantPlane.as(other.key(), "GET", "/t/euro-co/v1/tenant", null);
+        assertEquals(401, crossed.statusCode(), "a key of another tenant must not work here");
     }
 
     @Test
@@ -72,13 +82,13 @@ class TenantResidencyTest {
 
     @Test
     void deletedTenantStopsResolvingAtOnceDespiteTheCache() throws Exception {
-        var created = control.admin("POST", "/v1/tenants", "{\"slug\":\"going-away\",\"name\":\"Gone\",\"region\":\"us\"}");
-        String id = Json.MAPPER.readTree(created.body()).get("id").asText();
-        assertEquals(200, tenantPlane.get("/t/going-away/v1/tenant").statusCode()); // now cached
+        var created = TestDeployment.createTenant(control, "going-away", "us");
+        String id = created.id();
+        assertEquals(200, tenantPlane.as(created.key(), "GET", "/t/going-away/v1/tenant", null).statusCode()); // cached
         assertEquals(204, control.admin("DELETE", "/v1/tenants/" + id, null).statusCode());
         int status = 0;
         for (int i = 0; i < 40 && status != 404; i++) { // the cache lives 30 s; notification must beat that
-            status = tenantPlane.get("/t/going-away/v1/tenant").statusCode();
+            status = tenantPlane.as(created.key(), "GET", "/t/going-away/v1/tenant", null).statusCode();
             Thread.sleep(50);
         }
         assertEquals(404, status);

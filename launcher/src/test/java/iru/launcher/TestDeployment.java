@@ -78,6 +78,24 @@ final class TestDeployment implements AutoCloseable {
         return new CommandResult(code, out.toString());
     }
 
+    /** Creates a tenant through the control plane and returns its id and first (admin) API key. */
+    static TenantWithKey createTenant(Plane control, String slug, String region) throws Exception {
+        var created = control.admin("POST", "/v1/tenants",
+                "{\"slug\":\"" + slug + "\",\"name\":\"" + slug + "\",\"region\":\"" + region + "\"}");
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException(created.body());
+        }
+        String id = iru.interfaces.http.Json.MAPPER.readTree(created.body()).get("id").asText();
+        var key = control.admin("POST", "/v1/tenants/" + id + "/api-keys", "{}");
+        if (key.statusCode() != 201) {
+            throw new IllegalStateException(key.body());
+        }
+        return new TenantWithKey(id, slug, iru.interfaces.http.Json.MAPPER.readTree(key.body()).get("key").asText());
+    }
+
+    record TenantWithKey(String id, String slug, String key) {
+    }
+
     @Override
     public void close() {
         planes.forEach(PlaneRuntime::stop);
@@ -98,11 +116,17 @@ final class TestDeployment implements AutoCloseable {
 
         HttpResponse<String> admin(String method, String path, String jsonBody, String... headers)
                 throws IOException, InterruptedException {
+            return as(ADMIN_TOKEN, method, path, jsonBody, headers);
+        }
+
+        /** A request with `Authorization: Bearer <bearer>` and, if given, a JSON body. */
+        HttpResponse<String> as(String bearer, String method, String path, String jsonBody, String... headers)
+                throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .header("Authorization", "Bearer " + bearer)
                     .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(jsonBody));
-            if (jsonBody != null) {
+            if (jsonBody != null && java.util.Arrays.stream(headers).noneMatch("Content-Type"::equalsIgnoreCase)) {
                 request.header("Content-Type", "application/json");
             }
             for (int i = 0; i + 1 < headers.length; i += 2) {
