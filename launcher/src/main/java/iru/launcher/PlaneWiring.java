@@ -6,6 +6,7 @@ import iru.application.apikey.ApiKeys;
 import iru.application.catalog.CatalogFeed;
 import iru.application.catalog.CatalogSync;
 import iru.application.catalog.CatalogUnavailableException;
+import iru.application.catalog.PeriodicCatalogSync;
 import iru.application.identity.ApplicationDirectory;
 import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
@@ -76,9 +77,13 @@ final class PlaneWiring {
         CatalogFeed feed = config.catalogUrl().<CatalogFeed>map(HttpCatalogFeed::new).orElse(credential -> {
             throw new CatalogUnavailableException("no upstream catalog is configured (set IRU_CATALOG_URL)", null);
         });
+        CatalogSync catalog = core.catalog(feed, secrets);
         routing.addFilter(new AdminAuthenticationFilter(secrets));
         controlServices(new TenantLifecycle(router, core.directory(), new TenantRecords(), telemetry), core.apiKeys(),
-                core.catalog(feed, secrets)).forEach(routing::register);
+                catalog).forEach(routing::register);
+        if (config.catalogSyncInterval().isPositive()) {
+            return List.of(new PeriodicCatalogSync(catalog, config.catalogSyncInterval()).start());
+        }
         return List.of();
     }
 

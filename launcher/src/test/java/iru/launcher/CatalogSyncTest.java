@@ -134,6 +134,21 @@ class CatalogSyncTest {
     }
 
     @Test
+    void controlPlaneCanAlsoSyncOnAnInterval() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("IRU_SECRETS", "aws");
+        env.put("IRU_SECRETS_ENDPOINT", aws.endpoint().toString());
+        env.put("IRU_CATALOG_URL", upstream.url().toString());
+        env.put("IRU_CATALOG_SYNC_INTERVAL_SECONDS", "1");
+        int before = upstream.presentedTokens().size();
+        deployment.start(Plane.control, env);
+        for (int i = 0; i < 60 && upstream.presentedTokens().size() < before + 2; i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(upstream.presentedTokens().size() >= before + 2, "two rounds within six seconds");
+    }
+
+    @Test
     void adminTokenAlsoComesFromSecretsManagerThroughTheSdk() throws Exception {
         assertEquals(401, control.as("wrong", "GET", "/v1/tenants", null).statusCode());
         assertEquals(200, control.admin("GET", "/v1/tenants", null).statusCode());

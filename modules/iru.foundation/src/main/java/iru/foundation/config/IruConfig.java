@@ -22,6 +22,7 @@ import java.util.Set;
  * @param secretsProvider   `dev` (environment and files) or `aws` (Secrets Manager)
  * @param awsSecrets        where Secrets Manager is, when `secretsProvider` is `aws`
  * @param catalogUrl        the upstream template catalog; empty means catalog sync is not configured
+ * @param catalogSyncInterval how often the control plane syncs the catalog by itself; zero = only on request
  * @param devRoutes         diagnostic routes used by tests; off by default
  * @param environment       the raw variables, for components (such as the dev secret store) that read their own
  */
@@ -34,6 +35,7 @@ public record IruConfig(
         String secretsProvider,
         AwsSecretsSettings awsSecrets,
         Optional<java.net.URI> catalogUrl,
+        Duration catalogSyncInterval,
         boolean devRoutes,
         Map<String, String> environment) {
 
@@ -94,8 +96,10 @@ public record IruConfig(
         AwsSecretsSettings aws = new AwsSecretsSettings(r.nonBlank("iru.secrets.aws-region"),
                 r.optionalUrl("iru.secrets.endpoint").map(java.net.URI::create), r.text("iru.secrets.prefix"));
         Optional<java.net.URI> catalog = r.optionalUrl("iru.catalog.url").map(java.net.URI::create);
+        Duration syncInterval = Duration.ofSeconds(r.integer("iru.catalog.sync-interval-seconds", 0, 7 * 24 * 3600));
         boolean devRoutes = r.bool("iru.dev.routes");
-        return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, catalog, devRoutes, environment);
+        return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, catalog, syncInterval, devRoutes,
+                environment);
     }
 
     /** Reads one key at a time and turns every bad value into an error that names it. */
