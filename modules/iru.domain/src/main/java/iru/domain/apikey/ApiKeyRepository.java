@@ -3,9 +3,8 @@ package iru.domain.apikey;
 import iru.domain.common.Sql;
 import iru.domain.common.Text;
 import iru.domain.tenant.TenantId;
-import java.nio.charset.StandardCharsets;
+import iru.foundation.crypto.Digests;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,7 +44,7 @@ public final class ApiKeyRepository {
             s.setObject(1, tenant.value());
             s.setString(2, id);
             s.setString(3, key.name());
-            s.setBytes(4, sha256(secretText));
+            s.setBytes(4, Digests.sha256(secretText));
             s.setArray(5, c.createArrayOf("text", scopes.stream().map(Scope::wire).sorted().toArray()));
             s.setTimestamp(6, Sql.timestamp(key.createdAt()));
             s.executeUpdate();
@@ -68,7 +67,7 @@ public final class ApiKeyRepository {
                     return Optional.empty();
                 }
                 ApiKey key = read(rs);
-                boolean secretMatches = MessageDigest.isEqual(sha256(parts.get()[1]), rs.getBytes("secret_hash"));
+                boolean secretMatches = MessageDigest.isEqual(Digests.sha256(parts.get()[1]), rs.getBytes("secret_hash"));
                 return secretMatches && !key.revoked() ? Optional.of(key) : Optional.empty();
             }
         }
@@ -123,13 +122,5 @@ public final class ApiKeyRepository {
         Arrays.stream((String[]) rs.getArray("scopes").getArray()).map(Scope::fromWire).forEach(scopes::add);
         return new ApiKey(rs.getString("key_id"), rs.getString("name"), scopes, Sql.instant(rs, "created_at"),
                 Sql.instant(rs, "revoked_at"));
-    }
-
-    private static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

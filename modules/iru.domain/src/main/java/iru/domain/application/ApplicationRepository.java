@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -138,45 +137,18 @@ public final class ApplicationRepository {
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            return s.executeUpdate();
-        }
+        return Sql.update(c, sql, args);
     }
 
     private static List<UUID> ids(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            List<UUID> ids = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return ids;
-        }
+        return Sql.list(c, sql, List.of(args), rs -> rs.getObject(1, UUID.class));
     }
 
     private static List<Application> query(Connection c, String sql, List<Object> args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                s.setObject(i + 1, args.get(i));
-            }
-            List<Application> apps = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    String[] uris = (String[]) rs.getArray("redirect_uris").getArray();
-                    apps.add(new Application(Sql.uuid(rs, "app_id"), rs.getString("template_key"),
-                            new ApplicationSettings(rs.getString("display_name"), List.of(uris),
-                                    rs.getString("scim_base_url"), rs.getString("scim_credential_ref")),
-                            rs.getInt("version"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")));
-                }
-            }
-            return apps;
-        }
+        return Sql.list(c, sql, args, rs -> new Application(Sql.uuid(rs, "app_id"), rs.getString("template_key"),
+                new ApplicationSettings(rs.getString("display_name"),
+                        List.of((String[]) rs.getArray("redirect_uris").getArray()),
+                        rs.getString("scim_base_url"), rs.getString("scim_credential_ref")),
+                rs.getInt("version"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")));
     }
 }

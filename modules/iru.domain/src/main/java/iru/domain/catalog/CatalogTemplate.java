@@ -1,9 +1,7 @@
 package iru.domain.catalog;
 
 import iru.domain.validation.InvalidFieldException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import iru.foundation.crypto.Digests;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -33,10 +31,6 @@ public record CatalogTemplate(String key, String name, String description, Strin
     public byte[] contentHash() {
         String canonical = String.join("\u0000", key, name, description, String.valueOf(logoUrl),
                 String.join(",", protocols), scimCapabilitiesJson, configurationSchemaJson);
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256(canonical);
     }
 }

@@ -1,10 +1,14 @@
 package iru.domain.common;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Small JDBC conversions shared by the repositories. */
@@ -36,6 +40,40 @@ public final class Sql {
     public static String likePrefix(String prefix) {
         return prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                 .replace("_", "\\_") + "%";
+    }
+
+    /** Reads one row into a value. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a query with positional arguments and reads every row. */
+    public static <T> List<T> list(Connection c, String sql, List<?> args, RowReader<T> reader) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Runs an insert, update or delete with positional arguments; returns the rows it touched. */
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, List.of(args));
+            return s.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement s, List<?> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            s.setObject(i + 1, args.get(i));
+        }
     }
 
     public static boolean isUniqueViolation(SQLException e) {

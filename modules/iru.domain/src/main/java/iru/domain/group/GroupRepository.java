@@ -9,7 +9,6 @@ import iru.domain.user.User;
 import iru.domain.user.UserRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,11 +85,7 @@ public final class GroupRepository {
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("delete from groups where tenant_id = ? and group_id = ?")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, id);
-            return s.executeUpdate() > 0;
-        }
+        return Sql.update(c, "delete from groups where tenant_id = ? and group_id = ?", tenant.value(), id) > 0;
     }
 
     public Page<Group> list(Connection c, TenantId tenant, Optional<String> prefix, Optional<UUID> after, int limit)
@@ -107,24 +102,13 @@ public final class GroupRepository {
 
     /** Adds a member; adding one twice is not an error. */
     public void addMember(Connection c, TenantId tenant, UUID groupId, UUID userId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("insert into group_members (tenant_id, group_id, user_id, created_at)"
-                + " values (?, ?, ?, ?) on conflict do nothing")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, groupId);
-            s.setObject(3, userId);
-            s.setTimestamp(4, Sql.timestamp(Sql.now()));
-            s.executeUpdate();
-        }
+        Sql.update(c, "insert into group_members (tenant_id, group_id, user_id, created_at) values (?, ?, ?, ?)"
+                + " on conflict do nothing", tenant.value(), groupId, userId, Sql.timestamp(Sql.now()));
     }
 
     public boolean removeMember(Connection c, TenantId tenant, UUID groupId, UUID userId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "delete from group_members where tenant_id = ? and group_id = ? and user_id = ?")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, groupId);
-            s.setObject(3, userId);
-            return s.executeUpdate() > 0;
-        }
+        return Sql.update(c, "delete from group_members where tenant_id = ? and group_id = ? and user_id = ?",
+                tenant.value(), groupId, userId) > 0;
     }
 
     public Page<User> members(Connection c, TenantId tenant, UUID groupId, Optional<UUID> after, int limit)
@@ -140,19 +124,8 @@ public final class GroupRepository {
     }
 
     private static List<Group> query(Connection c, String sql, List<Object> args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                s.setObject(i + 1, args.get(i));
-            }
-            List<Group> groups = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    groups.add(new Group(Sql.uuid(rs, "group_id"), rs.getString("display_name"),
-                            rs.getString("description"), rs.getInt("version"), Sql.instant(rs, "created_at"),
-                            Sql.instant(rs, "updated_at")));
-                }
-            }
-            return groups;
-        }
+        return Sql.list(c, sql, args, rs -> new Group(Sql.uuid(rs, "group_id"), rs.getString("display_name"),
+                rs.getString("description"), rs.getInt("version"), Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "updated_at")));
     }
 }

@@ -76,22 +76,12 @@ public final class UserRepository {
     }
 
     public Optional<User> find(Connection c, TenantId tenant, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select " + COLUMNS + " from users u where u.tenant_id = ?"
-                + " and u.user_id = ?")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, id);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-        }
+        return query(c, "select " + COLUMNS + " from users u where u.tenant_id = ? and u.user_id = ?",
+                List.of(tenant.value(), id)).stream().findFirst();
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("delete from users where tenant_id = ? and user_id = ?")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, id);
-            return s.executeUpdate() > 0;
-        }
+        return Sql.update(c, "delete from users where tenant_id = ? and user_id = ?", tenant.value(), id) > 0;
     }
 
     public Page<User> list(Connection c, TenantId tenant, UserFilter filter, Optional<UUID> after, int limit)
@@ -134,18 +124,7 @@ public final class UserRepository {
     }
 
     private static List<User> query(Connection c, String sql, List<Object> args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                s.setObject(i + 1, args.get(i));
-            }
-            List<User> users = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    users.add(read(rs));
-                }
-            }
-            return users;
-        }
+        return Sql.list(c, sql, args, UserRepository::read);
     }
 
     static User read(ResultSet rs) throws SQLException {

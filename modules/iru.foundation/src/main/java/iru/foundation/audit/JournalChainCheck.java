@@ -1,8 +1,8 @@
 package iru.foundation.audit;
 
+import iru.foundation.crypto.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,13 +26,7 @@ final class JournalChainCheck {
             byte[] hash, String data) {
         byte[] expectedHash() {
             String encoding = table + "|" + op + "|" + seq + "|" + atMicros + "|" + actor + "|" + txid + "|" + data;
-            try {
-                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-                sha256.update(prevHash);
-                return sha256.digest(encoding.getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is required by the JDK", e);
-            }
+            return Digests.sha256(prevHash, encoding.getBytes(StandardCharsets.UTF_8));
         }
     }
 

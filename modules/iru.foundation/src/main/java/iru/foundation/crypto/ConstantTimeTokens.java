@@ -1,9 +1,7 @@
 package iru.foundation.crypto;
 
 import iru.foundation.secrets.Secret;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
@@ -16,19 +14,11 @@ public final class ConstantTimeTokens {
     }
 
     public static boolean matchesAny(String presented, List<Secret> accepted) {
-        byte[] presentedDigest = sha256(presented.getBytes(StandardCharsets.UTF_8));
+        byte[] presentedDigest = Digests.sha256(presented);
         boolean match = false;
         for (Secret candidate : accepted) {
-            match |= MessageDigest.isEqual(presentedDigest, sha256(candidate.bytes()));
+            match |= MessageDigest.isEqual(presentedDigest, Digests.sha256(candidate.bytes()));
         }
         return match;
-    }
-
-    public static byte[] sha256(byte[] input) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(input);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the JDK", e);
-        }
     }
 }
