@@ -1,0 +1,66 @@
+package iru.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iru.interfaces.http.Json;
+import iru.testkit.LoopbackCollector;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Spans leave over OTLP/HTTP when an endpoint is set; unexpected errors reach Sentry, sampled, with the correlation id. */
+class TelemetryExportTest {
+    static TestDeployment deployment;
+
+    @BeforeAll
+    static void create() {
+        deployment = TestDeployment.create("t_telemetry_export");
+    }
+
+    @AfterAll
+    static void drop() {
+        deployment.close();
+    }
+
+    @Test
+    void spansAreExportedOverOtlpHttpWhenAnEndpointIsSet() throws Exception {
+        try (LoopbackCollector collector = LoopbackCollector.start()) {
+            var plane = deployment.start(Plane.tenant, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.base().toString()));
+            assertEquals(200, plane.get("/readyz").statusCode());
+            plane.runtime().stop(); // flushes the batch processor
+            var traces = collector.received().stream().filter(r -> r.path().equals("/v1/traces")).toList();
+            assertTrue(!traces.isEmpty(), "no OTLP export: " + collector.received());
+            assertEquals("application/x-protobuf", traces.getFirst().contentType());
+            assertTrue(traces.stream().anyMatch(t -> t.text().contains("CheckReadiness")), "use-case span exported");
+        }
+    }
+
+    @Test
+    void unexpectedErrorIsCapturedBySentryWithItsCorrelationId() throws Exception {
+        try (LoopbackCollector sentry = LoopbackCollector.start()) {
+            String dsn = "http://0123456789abcdef@127.0.0.1:" + sentry.base().getPort() + "/42";
+            var plane = deployment.start(Plane.tenant, Map.of("IRU_SENTRY_DSN", dsn, "IRU_SENTRY_SAMPLE_RATE", "1.0"));
+            var res = plane.get("/dev/fail");
+            assertEquals(500, res.statusCode());
+            String correlationId = Json.MAPPER.readTree(res.body()).get("correlationId").asText();
+            plane.runtime().stop(); // flushes error reporting
+            var envelopes = sentry.received().stream().filter(r -> r.path().equals("/api/42/envelope/")).toList();
+            assertTrue(envelopes.stream().anyMatch(e -> e.text().contains(correlationId)),
+                    "the captured event carries the correlation id: " + sentry.received());
+        }
+    }
+
+    @Test
+    void sampleRateZeroSendsNothingToSentry() throws Exception {
+        try (LoopbackCollector sentry = LoopbackCollector.start()) {
+            String dsn = "http://0123456789abcdef@127.0.0.1:" + sentry.base().getPort() + "/43";
+            var plane = deployment.start(Plane.tenant, Map.of("IRU_SENTRY_DSN", dsn, "IRU_SENTRY_SAMPLE_RATE", "0"));
+            assertEquals(500, plane.get("/dev/fail").statusCode());
+            plane.runtime().stop();
+            assertTrue(sentry.received().stream().noneMatch(r -> r.text().contains("deliberate failure")),
+                    sentry.received().toString());
+        }
+    }
+}
