@@ -10,4 +10,7 @@ module iru.domain {
     exports iru.domain.group;
     exports iru.domain.application;
     exports iru.domain.catalog;
+
+    // Hibernate reads and writes entity fields reflectively; nobody else may.
+    opens iru.domain.tenant to org.hibernate.orm.core;
 }

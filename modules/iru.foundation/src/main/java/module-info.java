@@ -6,6 +6,8 @@ module iru.foundation {
     requires transitive java.sql;
     requires transitive io.opentelemetry.api;
     requires transitive io.opentelemetry.context;
+    requires transitive org.hibernate.orm.core;
+    requires transitive jakarta.persistence;
     requires io.opentelemetry.sdk;
     requires io.opentelemetry.sdk.trace;
     requires io.opentelemetry.sdk.common;

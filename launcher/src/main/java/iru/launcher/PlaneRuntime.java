@@ -5,6 +5,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import iru.application.health.ReadinessCheck;
 import iru.foundation.config.IruConfig;
+import iru.domain.tenant.TenantRecords;
+import iru.foundation.database.OrmSessions;
 import iru.foundation.database.RegionalDatabases;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.errors.ErrorReporter;
@@ -35,6 +37,7 @@ public final class PlaneRuntime {
     private final IruConfig config;
     private final Telemetry telemetry;
     private final ErrorReporter errors;
+    private final OrmSessions orm;
     private final RegionalDatabases databases;
     private final InFlightRequests inFlight;
     private final WebServer server;
@@ -42,12 +45,13 @@ public final class PlaneRuntime {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private PlaneRuntime(Plane plane, IruConfig config, Telemetry telemetry, ErrorReporter errors,
+    private PlaneRuntime(Plane plane, IruConfig config, Telemetry telemetry, ErrorReporter errors, OrmSessions orm,
             RegionalDatabases databases, InFlightRequests inFlight, WebServer server, List<AutoCloseable> workers) {
         this.plane = plane;
         this.config = config;
         this.telemetry = telemetry;
         this.errors = errors;
+        this.orm = orm;
         this.databases = databases;
         this.inFlight = inFlight;
         this.server = server;
@@ -59,6 +63,7 @@ public final class PlaneRuntime {
                 extraSpanExporters);
         ErrorReporter errors = SentryErrorReporter.forSettings(config.telemetry());
         RegionalDatabases databases = null;
+        OrmSessions orm = null;
         try {
             databases = RegionalDatabases.open(config.database(), config.servedRegions(), config.database().runtime(),
                     telemetry.openTelemetry());
@@ -66,6 +71,7 @@ public final class PlaneRuntime {
                     .verifyAllApplied(config.database().runtime());
             TenantRegionRouter router = new TenantRegionRouter(databases);
             router.verifyRegionIdentities();
+            orm = OrmSessions.create(TenantRecords.ENTITIES);
 
             InFlightRequests inFlight = new InFlightRequests();
             FailureResponder failures = new FailureResponder(errors);
@@ -74,8 +80,8 @@ public final class PlaneRuntime {
                     .register(new HealthService(new ReadinessCheck(databases, telemetry), inFlight));
             failures.registerErrorHandler(routing);
             List<AutoCloseable> workers = switch (plane) {
-                case control -> PlaneWiring.control(routing, config, router, telemetry, Secrets.store(config));
-                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, Secrets.store(config));
+                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, Secrets.store(config));
+                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, Secrets.store(config));
             };
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());
@@ -91,8 +97,11 @@ public final class PlaneRuntime {
                     .start();
             LOG.info("plane.started", Map.of("plane", plane.name(), "port", server.port(),
                     "regions", config.servedRegions().stream().map(r -> r.code()).sorted().toList()));
-            return new PlaneRuntime(plane, config, telemetry, errors, databases, inFlight, server, workers);
+            return new PlaneRuntime(plane, config, telemetry, errors, orm, databases, inFlight, server, workers);
         } catch (RuntimeException e) {
+            if (orm != null) {
+                orm.close();
+            }
             if (databases != null) {
                 databases.close();
             }
@@ -138,6 +147,7 @@ public final class PlaneRuntime {
             LOG.info("shutdown.tracing-flushed", Map.of("step", 4));
             errors.flush();
             LOG.info("shutdown.errors-flushed", Map.of("step", 5));
+            orm.close();
             databases.close();
             LOG.info("shutdown.pools-closed", Map.of("step", 6));
             LOG.info("shutdown.complete", Map.of("plane", plane.name()));

@@ -23,6 +23,7 @@ import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
 import iru.foundation.config.IruConfig;
 import iru.foundation.database.ChangeNotificationListener;
+import iru.foundation.database.OrmSessions;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
@@ -54,13 +55,13 @@ final class PlaneWiring {
 
     /** What both planes' use cases are made of. */
     private record Core(TenantRegionRouter router, Telemetry telemetry, TenantDirectory directory,
-            TenantTransactions tx, UserRepository users, GroupRepository groups, ApplicationRepository apps,
-            ApiKeys apiKeys) {
-        static Core of(TenantRegionRouter router, Telemetry telemetry) {
+            TenantRecords records, TenantTransactions tx, UserRepository users, GroupRepository groups,
+            ApplicationRepository apps, ApiKeys apiKeys) {
+        static Core of(TenantRegionRouter router, Telemetry telemetry, OrmSessions orm) {
             TenantDirectory directory = new TenantDirectory();
             TenantTransactions tx = new TenantTransactions(router, telemetry);
             UserRepository users = new UserRepository();
-            return new Core(router, telemetry, directory, tx, users, new GroupRepository(users),
+            return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(users),
                     new ApplicationRepository(users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom())));
         }
@@ -71,15 +72,15 @@ final class PlaneWiring {
     }
 
     static List<AutoCloseable> control(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
-            Telemetry telemetry, SecretStore secrets) {
+            Telemetry telemetry, OrmSessions orm, SecretStore secrets) {
         secrets.fetch(AdminAuthenticationFilter.ADMIN_TOKEN_SECRET); // fail at startup, not on the first request
-        Core core = Core.of(router, telemetry);
+        Core core = Core.of(router, telemetry, orm);
         CatalogFeed feed = config.catalogUrl().<CatalogFeed>map(HttpCatalogFeed::new).orElse(credential -> {
             throw new CatalogUnavailableException("no upstream catalog is configured (set IRU_CATALOG_URL)", null);
         });
         CatalogSync catalog = core.catalog(feed, secrets);
         routing.addFilter(new AdminAuthenticationFilter(secrets));
-        controlServices(new TenantLifecycle(router, core.directory(), new TenantRecords(), telemetry), core.apiKeys(),
+        controlServices(new TenantLifecycle(router, core.directory(), core.records(), telemetry), core.apiKeys(),
                 catalog).forEach(routing::register);
         if (config.catalogSyncInterval().isPositive()) {
             return List.of(new PeriodicCatalogSync(catalog, config.catalogSyncInterval()).start());
@@ -93,8 +94,8 @@ final class PlaneWiring {
     }
 
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
-            Telemetry telemetry, SecretStore secrets) {
-        Core core = Core.of(router, telemetry);
+            Telemetry telemetry, OrmSessions orm, SecretStore secrets) {
+        Core core = Core.of(router, telemetry, orm);
         TenantResolver resolver = new TenantResolver(router, core.directory(), TENANT_CACHE_ENTRIES, TENANT_CACHE_TTL,
                 Clock.systemUTC());
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
@@ -105,7 +106,7 @@ final class PlaneWiring {
         CatalogFeed noUpstream = credential -> {
             throw new CatalogUnavailableException("the tenant plane does not sync the catalog", null);
         };
-        tenantServices(new TenantProfile(router, new TenantRecords(), telemetry), core.apiKeys(),
+        tenantServices(new TenantProfile(router, core.records(), telemetry), core.apiKeys(),
                 new UserDirectory(core.tx(), core.users(), core.groups()),
                 new GroupDirectory(core.tx(), core.groups(), core.users()),
                 new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups()),

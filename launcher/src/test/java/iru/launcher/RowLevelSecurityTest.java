@@ -10,6 +10,7 @@ import iru.domain.tenant.TenantId;
 import iru.domain.tenant.TenantRecords;
 import iru.foundation.config.IruConfig;
 import iru.foundation.config.Region;
+import iru.foundation.database.OrmSessions;
 import iru.foundation.database.RegionalDatabases;
 import iru.foundation.database.TenantRegionRouter;
 import iru.interfaces.http.Json;
@@ -115,7 +116,7 @@ class RowLevelSecurityTest {
         try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
                 config.database().runtime(), OpenTelemetry.noop())) {
             TenantRegionRouter router = new TenantRegionRouter(pools);
-            TenantRecords records = new TenantRecords();
+            TenantRecords records = new TenantRecords(OrmSessions.create(TenantRecords.ENTITIES));
             assertTrue(router.inTransaction(Region.EU, tenantA, c -> records.find(c, new TenantId(tenantB))).isEmpty());
             boolean deletedOther = router.inTransaction(Region.EU, tenantA, c -> records.delete(c, new TenantId(tenantB)));
             assertFalse(deletedOther);

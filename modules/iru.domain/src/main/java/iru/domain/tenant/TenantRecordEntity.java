@@ -1,0 +1,51 @@
+package iru.domain.tenant;
+
+import iru.foundation.config.Region;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Hibernate's view of the `tenants` row; {@link TenantRecords} converts it to and from {@link Tenant}. */
+@Entity
+@Table(name = "tenants")
+class TenantRecordEntity {
+    @Id
+    @Column(name = "tenant_id")
+    UUID tenantId;
+
+    @Column(nullable = false)
+    String slug;
+
+    @Column(nullable = false)
+    String name;
+
+    @Column(nullable = false)
+    String region;
+
+    @Column(nullable = false)
+    String status;
+
+    @Column(name = "created_at", nullable = false)
+    Instant createdAt;
+
+    protected TenantRecordEntity() {
+        // for Hibernate
+    }
+
+    TenantRecordEntity(Tenant tenant) {
+        this.tenantId = tenant.id().value();
+        this.slug = tenant.slug().value();
+        this.name = tenant.name();
+        this.region = tenant.region().code();
+        this.status = tenant.status().name();
+        this.createdAt = tenant.createdAt();
+    }
+
+    Tenant toTenant() {
+        return new Tenant(new TenantId(tenantId), new TenantSlug(slug), name, Region.fromCode(region).orElseThrow(),
+                TenantStatus.valueOf(status), createdAt);
+    }
+}

@@ -1,0 +1,48 @@
+package iru.foundation.database;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.function.Function;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.Configuration;
+
+/**
+ * Hibernate ORM for aggregates, over the connection of a routed transaction. The session factory owns no connections
+ * and never reads the database at boot: every session is opened on the connection {@link TenantRegionRouter} handed
+ * to the work, so row-level security, the tenant setting and the audit actor apply to what Hibernate writes.
+ */
+public final class OrmSessions implements AutoCloseable {
+    private final SessionFactory factory;
+
+    private OrmSessions(SessionFactory factory) {
+        this.factory = factory;
+    }
+
+    public static OrmSessions create(List<Class<?>> entities) {
+        Configuration configuration = new Configuration()
+                .setProperty("hibernate.dialect", "org.hibernate.dialect.PostgreSQLDialect")
+                .setProperty("hibernate.boot.allow_jdbc_metadata_access", "false")
+                .setProperty("hibernate.hbm2ddl.auto", "none")
+                .setProperty("hibernate.jdbc.time_zone", "UTC")
+                // The router owns the transaction (autocommit off, commit or rollback around the work); Hibernate
+                // only flushes into it, so it must not insist on a transaction of its own.
+                .setProperty("hibernate.allow_update_outside_transaction", "true");
+        entities.forEach(configuration::addAnnotatedClass);
+        return new OrmSessions(configuration.buildSessionFactory());
+    }
+
+    /** Runs `work` in a session on `connection`, flushing its changes into the caller's transaction. */
+    public <T> T inSession(Connection connection, Function<Session, T> work) {
+        try (Session session = factory.withOptions().connection(connection).openSession()) {
+            T result = work.apply(session);
+            session.flush();
+            return result;
+        }
+    }
+
+    @Override
+    public void close() {
+        factory.close();
+    }
+}
