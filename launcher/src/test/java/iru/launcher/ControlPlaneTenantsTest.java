@@ -153,6 +153,27 @@ class ControlPlaneTenantsTest {
     }
 
     @Test
+    void regionalFailureLeavesNoHalfCreatedTenantAndARetryCompletesIt() throws Exception {
+        String eu = deployment.databases.names()[2];
+        iru.testkit.TestDatabases.admin("alter database " + eu + " allow_connections false");
+        iru.testkit.TestDatabases.admin("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + eu + "'");
+        String body = "{\"slug\":\"half-co\",\"name\":\"Half\",\"region\":\"eu\"}";
+        try {
+            var failed = control.admin("POST", "/v1/tenants", body, "Idempotency-Key", "half-1");
+            assertEquals(503, failed.statusCode(), failed.body());
+            assertTrue(failed.body().contains("database-unavailable"), failed.body());
+            assertEquals(0, count("directory", "select count(*) from tenant_directory where slug = 'half-co'"));
+        } finally {
+            iru.testkit.TestDatabases.admin("alter database " + eu + " allow_connections true");
+        }
+        var retried = control.admin("POST", "/v1/tenants", body, "Idempotency-Key", "half-1");
+        assertEquals(201, retried.statusCode(), retried.body());
+        String id = json(retried.body()).get("id").asText();
+        assertEquals(1, count("eu", "select count(*) from tenants where tenant_id = '" + id + "'"));
+        assertEquals(1, count("directory", "select count(*) from tenant_directory where slug = 'half-co' and status = 'active'"));
+    }
+
+    @Test
     void duplicateSlugIsAConflict() throws Exception {
         assertEquals(201, control.admin("POST", "/v1/tenants", "{\"slug\":\"twice\",\"name\":\"A\",\"region\":\"us\"}").statusCode());
         var again = control.admin("POST", "/v1/tenants", "{\"slug\":\"twice\",\"name\":\"B\",\"region\":\"eu\"}");

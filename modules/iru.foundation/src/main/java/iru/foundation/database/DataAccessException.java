@@ -16,6 +16,13 @@ public final class DataAccessException extends RuntimeException {
         return sqlState;
     }
 
+    /** The database could not be reached or dropped the connection: nothing ran, a retry may succeed. */
+    public boolean isConnectionFailure() {
+        // 08: connection exceptions; 57P01..57P03: the server shut the session down or cannot take connections now.
+        return sqlState.startsWith("08") || sqlState.startsWith("57P")
+                || getCause() instanceof java.sql.SQLTransientConnectionException;
+    }
+
     public boolean isUniqueViolation() {
         return "23505".equals(sqlState);
     }

@@ -96,7 +96,7 @@ public final class TenantRegionRouter {
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                restoreAutoCommit(connection);
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);
@@ -108,6 +108,20 @@ public final class TenantRegionRouter {
             statement.setString(1, setting);
             statement.setString(2, value);
             statement.execute();
+        }
+    }
+
+    /**
+     * Hands the connection back as the pool lent it. A connection the failure broke cannot be reset; the pool
+     * evicts it, and the failure that broke it is the one to report, so this one is dropped.
+     */
+    private static void restoreAutoCommit(Connection connection) {
+        try {
+            if (!connection.isClosed()) {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException brokenConnection) {
+            // evicted by the pool; see above
         }
     }
 

@@ -1,5 +1,6 @@
 package iru.interfaces.http;
 
+import iru.foundation.database.DataAccessException;
 import iru.foundation.database.RegionNotServedException;
 import iru.foundation.database.RegionUnresolvableException;
 import iru.application.catalog.CatalogUnavailableException;
@@ -30,6 +31,9 @@ public final class ProblemMapping {
                     .with("region", e.region().code()));
             case RegionUnresolvableException e -> Optional.of(Problem.of(ProblemType.REGION_NOT_SERVED,
                     "The tenant's region cannot be resolved; the request was not routed anywhere."));
+            case DataAccessException e when e.isConnectionFailure() -> Optional.of(Problem.of(
+                    ProblemType.DATABASE_UNAVAILABLE, "A database this request needs is unavailable; nothing was"
+                            + " changed. Retry later (with the same Idempotency-Key, where the operation takes one)."));
             case InvalidFieldException e -> Optional.of(Problem.of(ProblemType.INVALID_REQUEST,
                     "'" + e.field() + "' " + e.reason() + ".").with("field", e.field()));
             case TenantNotFoundException e -> Optional.of(Problem.of(ProblemType.TENANT_NOT_FOUND,

@@ -24,6 +24,7 @@ public enum ProblemType {
     INTERNAL_ERROR("internal-error", 500, "Internal error"),
     UPSTREAM_UNAVAILABLE("upstream-unavailable", 502, "An upstream service is unavailable"),
     NOT_READY("not-ready", 503, "Not ready"),
+    DATABASE_UNAVAILABLE("database-unavailable", 503, "A database is unavailable"),
     SHUTTING_DOWN("shutting-down", 503, "Shutting down");
 
     public static final String BASE_URI = "https://iru.dev/problems/";

@@ -17,6 +17,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.telemetry.Telemetry;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,8 +67,17 @@ public final class RequestLifecycleFilter implements Filter {
             if (status >= 500) {
                 span.setStatus(StatusCode.ERROR);
             }
-            LOG.info("http.request", Map.of("method", method, "path", path, "route", route == null ? "" : route,
-                    "status", status, "duration_ms", (System.nanoTime() - started) / 1_000_000));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("method", method);
+            fields.put("path", path);
+            fields.put("route", route == null ? "" : route);
+            fields.put("status", status);
+            fields.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+            req.context().get(RequestTenant.class).ifPresent(tenant -> {
+                fields.put("tenant_id", tenant.tenantId());
+                fields.put("region", tenant.region());
+            });
+            LOG.info("http.request", fields);
         } finally {
             span.end();
             inFlight.finish();

@@ -13,6 +13,7 @@ import iru.interfaces.http.Json;
 import iru.interfaces.http.Problem;
 import iru.interfaces.http.ProblemMapping;
 import iru.interfaces.http.ProblemType;
+import iru.interfaces.http.RequestTenant;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,7 @@ public final class TenantRoutingFilter implements Filter {
             return;
         }
         TenantLocation tenant = location.get();
+        req.context().register(new RequestTenant(tenant.id().toString(), tenant.region().code()));
         if (!router.serves(tenant.region())) {
             Json.sendProblem(res, ProblemMapping.toProblem(new RegionNotServedException(tenant.region())).orElseThrow(),
                     path);
