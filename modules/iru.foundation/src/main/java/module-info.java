@@ -23,6 +23,7 @@ module iru.foundation {
     requires com.fasterxml.jackson.databind;
     requires sentry;
     requires software.amazon.awssdk.services.secretsmanager;
+    requires software.amazon.awssdk.services.rds;
     requires transitive software.amazon.awssdk.auth;
     requires software.amazon.awssdk.identity.spi;
     requires software.amazon.awssdk.regions;

@@ -60,7 +60,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
         migrator.migrateAll();
         if (seed) {
-            RegionSeeder seeder = new RegionSeeder(config.database().owner(), line -> {
+            RegionSeeder seeder = new RegionSeeder(config.database(), line -> {
                 out.println("migrate: " + line);
                 out.flush();
             });

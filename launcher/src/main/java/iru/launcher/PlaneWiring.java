@@ -23,6 +23,7 @@ import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
 import iru.foundation.config.IruConfig;
 import iru.foundation.database.ChangeNotificationListener;
+import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.OrmSessions;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.secrets.SecretStore;
@@ -99,7 +100,7 @@ final class PlaneWiring {
         TenantResolver resolver = new TenantResolver(router, core.directory(), TENANT_CACHE_ENTRIES, TENANT_CACHE_TTL,
                 Clock.systemUTC());
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
-                config.database().runtime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
+                DatabaseLogins.forSettings(config.database()), config.database().runtime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
                 resolver::invalidateAll).start();
         routing.addFilter(new TenantRoutingFilter(resolver, router))
                .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys()));

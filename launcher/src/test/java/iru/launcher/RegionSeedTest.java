@@ -75,7 +75,7 @@ class RegionSeedTest {
         MigrationTarget crossWired = new MigrationTarget(DatabaseName.region(Region.US, deployment.databases.url("eu")),
                 deployment.databases.url("eu"), "classpath:iru-migrations/region", Optional.of(Region.US));
         var e = assertThrows(RegionMismatchException.class,
-                () -> new RegionSeeder(config.database().owner(), line -> { }).seed(crossWired));
+                () -> new RegionSeeder(config.database(), line -> { }).seed(crossWired));
         assertTrue(e.getMessage().contains("belongs to region eu"), e.getMessage());
         assertEquals(before, rows("eu"));
         assertEquals("eu-central-1", reference("eu", "region.aws"));

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param runtime        the runtime role (`iru_app`): owns nothing, cannot bypass row-level security
  * @param poolMax        maximum connections per pool; bounded so one region cannot starve the database server
  * @param connectTimeout how long a pool waits for its database at startup before the process gives up
+ * @param iamAuthentication log in with RDS IAM tokens instead of passwords (AWS: no standing database password)
+ * @param directoryAwsRegion the AWS region of the directory database, for signing its IAM tokens
  */
 public record DatabaseSettings(
         String directoryUrl,
@@ -20,7 +22,9 @@ public record DatabaseSettings(
         DatabaseCredentials owner,
         DatabaseCredentials runtime,
         int poolMax,
-        Duration connectTimeout) {
+        Duration connectTimeout,
+        boolean iamAuthentication,
+        String directoryAwsRegion) {
 
     public DatabaseSettings {
         Objects.requireNonNull(directoryUrl, "directoryUrl");
@@ -31,6 +35,13 @@ public record DatabaseSettings(
             throw new IllegalArgumentException("poolMax must be between 1 and 500");
         }
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(directoryAwsRegion, "directoryAwsRegion");
+    }
+
+    /** The AWS region the database at `jdbcUrl` runs in: its region's, or the directory's. */
+    public String awsRegionOf(String jdbcUrl) {
+        return regionUrls.entrySet().stream().filter(e -> e.getValue().equals(jdbcUrl))
+                .map(e -> e.getKey().awsRegion()).findFirst().orElse(directoryAwsRegion);
     }
 
     public String regionUrl(Region region) {

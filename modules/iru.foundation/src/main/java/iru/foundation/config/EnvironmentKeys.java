@@ -31,7 +31,8 @@ public final class EnvironmentKeys {
         m.put("IRU_DEV_ROUTES", "iru.dev.routes");
         m.put("IRU_CATALOG_URL", "iru.catalog.url");
         m.put("IRU_CATALOG_SYNC_INTERVAL_SECONDS", "iru.catalog.sync-interval-seconds");
-        m.put("IRU_AWS_REGION", "iru.secrets.aws-region");
+        m.put("IRU_AWS_REGION", "iru.aws.region");
+        m.put("IRU_DB_AUTH", "iru.db.auth");
         m.put("IRU_SECRETS_ENDPOINT", "iru.secrets.endpoint");
         m.put("IRU_SECRETS_PREFIX", "iru.secrets.prefix");
         VARIABLE_TO_KEY = Map.copyOf(m);

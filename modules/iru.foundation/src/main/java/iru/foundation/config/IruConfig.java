@@ -86,14 +86,16 @@ public record IruConfig(
                 new DatabaseCredentials(r.nonBlank("iru.db.user"), r.text("iru.db.password")),
                 new DatabaseCredentials(r.nonBlank("iru.db.app-user"), r.text("iru.db.app-password")),
                 r.integer("iru.db.pool-max", 1, 500),
-                Duration.ofSeconds(r.integer("iru.db.connect-timeout-seconds", 1, 60)));
+                Duration.ofSeconds(r.integer("iru.db.connect-timeout-seconds", 1, 60)),
+                r.oneOf("iru.db.auth", Set.of("password", "iam")).equals("iam"),
+                r.nonBlank("iru.aws.region"));
         TelemetrySettings telemetry = new TelemetrySettings(
                 r.optionalUrl("iru.telemetry.otlp-endpoint"),
                 "iru",
                 r.optionalText("iru.telemetry.sentry-dsn"),
                 r.fraction("iru.telemetry.error-sample-rate"));
         String secrets = r.oneOf("iru.secrets.provider", Set.of("dev", "aws"));
-        AwsSecretsSettings aws = new AwsSecretsSettings(r.nonBlank("iru.secrets.aws-region"),
+        AwsSecretsSettings aws = new AwsSecretsSettings(r.nonBlank("iru.aws.region"),
                 r.optionalUrl("iru.secrets.endpoint").map(java.net.URI::create), r.text("iru.secrets.prefix"));
         Optional<java.net.URI> catalog = r.optionalUrl("iru.catalog.url").map(java.net.URI::create);
         Duration syncInterval = Duration.ofSeconds(r.integer("iru.catalog.sync-interval-seconds", 0, 7 * 24 * 3600));

@@ -3,7 +3,6 @@ package iru.foundation.database;
 import iru.foundation.config.DatabaseCredentials;
 import iru.foundation.logging.StructuredLog;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -20,6 +19,7 @@ public final class ChangeNotificationListener implements AutoCloseable {
     private static final int POLL_MILLIS = 500;
 
     private final String jdbcUrl;
+    private final DatabaseLogin login;
     private final DatabaseCredentials credentials;
     private final String channel;
     private final Consumer<String> onNotification;
@@ -27,12 +27,13 @@ public final class ChangeNotificationListener implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public ChangeNotificationListener(String jdbcUrl, DatabaseCredentials credentials, String channel,
+    public ChangeNotificationListener(String jdbcUrl, DatabaseLogin login, DatabaseCredentials credentials, String channel,
             Consumer<String> onNotification, Runnable onResync) {
         if (!channel.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("unsafe channel name " + channel);
         }
         this.jdbcUrl = jdbcUrl;
+        this.login = login;
         this.credentials = credentials;
         this.channel = channel;
         this.onNotification = onNotification;
@@ -48,7 +49,7 @@ public final class ChangeNotificationListener implements AutoCloseable {
     private void run() {
         long backoffMillis = 250;
         while (running) {
-            try (Connection connection = DriverManager.getConnection(jdbcUrl, credentials.user(), credentials.password())) {
+            try (Connection connection = login.connect(jdbcUrl, credentials)) {
                 try (Statement s = connection.createStatement()) {
                     s.execute("listen " + channel);
                 }

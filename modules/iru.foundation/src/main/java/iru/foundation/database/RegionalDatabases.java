@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -43,17 +44,18 @@ public final class RegionalDatabases implements AutoCloseable {
     public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
             OpenTelemetry openTelemetry) {
         JdbcTelemetry jdbcTelemetry = JdbcTelemetry.create(openTelemetry);
+        DatabaseLogin login = DatabaseLogins.forSettings(settings);
         List<HikariDataSource> pools = new ArrayList<>();
         try {
             DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
-            HikariDataSource directoryPool = pool("directory", settings.directoryUrl(), directoryName, settings, credentials);
+            HikariDataSource directoryPool = pool("directory", settings.directoryUrl(), directoryName, settings, login, credentials);
             pools.add(directoryPool);
             Map<Region, DataSource> regions = new EnumMap<>(Region.class);
             Map<Region, DatabaseName> names = new EnumMap<>(Region.class);
             for (Region region : served) {
                 String url = settings.regionUrl(region);
                 DatabaseName name = DatabaseName.region(region, url);
-                HikariDataSource pool = pool(region.code(), url, name, settings, credentials);
+                HikariDataSource pool = pool(region.code(), url, name, settings, login, credentials);
                 pools.add(pool);
                 regions.put(region, jdbcTelemetry.wrap(pool));
                 names.put(region, name);
@@ -66,20 +68,19 @@ public final class RegionalDatabases implements AutoCloseable {
     }
 
     private static HikariDataSource pool(String poolName, String url, DatabaseName name, DatabaseSettings settings,
-            DatabaseCredentials credentials) {
+            DatabaseLogin login, DatabaseCredentials credentials) {
+        Properties driver = new Properties();
+        driver.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
+        driver.setProperty("ApplicationName", "iru-" + poolName);
         HikariConfig config = new HikariConfig();
         config.setPoolName("iru-" + poolName);
-        config.setJdbcUrl(url);
-        config.setUsername(credentials.user());
-        config.setPassword(credentials.password());
+        config.setDataSource(login.dataSource(url, credentials, driver));
         config.setMaximumPoolSize(settings.poolMax());
         config.setMinimumIdle(Math.min(2, settings.poolMax()));
         long timeoutMillis = settings.connectTimeout().toMillis();
         config.setConnectionTimeout(Math.max(250, timeoutMillis));
         config.setInitializationFailTimeout(timeoutMillis);
         config.setAutoCommit(true);
-        config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
-        config.addDataSourceProperty("ApplicationName", "iru-" + poolName);
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {

@@ -2,8 +2,8 @@ package iru.foundation.migration;
 
 import iru.foundation.config.DatabaseCredentials;
 import iru.foundation.config.DatabaseSettings;
+import iru.foundation.database.DatabaseLogins;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -98,7 +98,7 @@ public final class DevBootstrap {
         return name;
     }
 
-    private static Connection connect(String url, DatabaseCredentials credentials) throws SQLException {
-        return DriverManager.getConnection(url, credentials.user(), credentials.password());
+    private Connection connect(String url, DatabaseCredentials credentials) throws SQLException {
+        return DatabaseLogins.forSettings(settings).connect(url, credentials);
     }
 }

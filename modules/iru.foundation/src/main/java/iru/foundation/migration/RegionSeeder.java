@@ -1,6 +1,9 @@
 package iru.foundation.migration;
 
 import iru.foundation.config.DatabaseCredentials;
+import iru.foundation.config.DatabaseSettings;
+import iru.foundation.database.DatabaseLogin;
+import iru.foundation.database.DatabaseLogins;
 import iru.foundation.config.Region;
 import iru.foundation.database.DatabaseUnavailableException;
 import iru.foundation.database.RegionMismatchException;
@@ -8,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,18 +23,20 @@ import java.util.function.Consumer;
  * nothing.
  */
 public final class RegionSeeder {
+    private final DatabaseLogin login;
     private final DatabaseCredentials owner;
     private final Consumer<String> progress;
 
-    public RegionSeeder(DatabaseCredentials owner, Consumer<String> progress) {
-        this.owner = owner;
+    public RegionSeeder(DatabaseSettings settings, Consumer<String> progress) {
+        this.login = DatabaseLogins.forSettings(settings);
+        this.owner = settings.owner();
         this.progress = progress;
     }
 
     public void seed(MigrationTarget target) {
         Region region = target.region().orElseThrow(() -> new IllegalArgumentException("only regional databases have seeds"));
         String sql = seedScript(region);
-        try (Connection c = DriverManager.getConnection(target.jdbcUrl(), owner.user(), owner.password())) {
+        try (Connection c = login.connect(target.jdbcUrl(), owner)) {
             c.setAutoCommit(false);
             try {
                 String recorded = recordedRegion(c);

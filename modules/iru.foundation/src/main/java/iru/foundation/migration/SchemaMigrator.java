@@ -5,17 +5,19 @@ import iru.foundation.audit.AuditVerifier;
 import iru.foundation.config.DatabaseCredentials;
 import iru.foundation.config.DatabaseSettings;
 import iru.foundation.config.Region;
+import iru.foundation.database.DatabaseLogin;
+import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.DatabaseName;
 import iru.foundation.database.DatabaseUnavailableException;
 import iru.foundation.database.RegionMismatchException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -26,7 +28,6 @@ import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Applies the embedded, version-ordered migrations to the directory and every served regional database, and checks
@@ -36,8 +37,10 @@ public final class SchemaMigrator {
     private final DatabaseSettings settings;
     private final Set<Region> served;
     private final Consumer<String> progress;
+    private final DatabaseLogin login;
 
     public SchemaMigrator(DatabaseSettings settings, Set<Region> served, Consumer<String> progress) {
+        this.login = DatabaseLogins.forSettings(settings);
         this.settings = settings;
         this.served = Set.copyOf(served);
         this.progress = progress;
@@ -86,11 +89,7 @@ public final class SchemaMigrator {
 
     /** A plain, unpooled data source as the schema owner, for one-shot commands. */
     public DataSource ownerDataSource(MigrationTarget target) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(target.jdbcUrl());
-        dataSource.setUser(settings.owner().user());
-        dataSource.setPassword(settings.owner().password());
-        return dataSource;
+        return login.dataSource(target.jdbcUrl(), settings.owner(), new Properties());
     }
 
     /** Startup check for both planes: every migration applied, none changed since it was applied. */
@@ -102,7 +101,7 @@ public final class SchemaMigrator {
 
     private Flyway flyway(MigrationTarget target, DatabaseCredentials credentials, boolean allowPending) {
         var configuration = Flyway.configure()
-                .dataSource(target.jdbcUrl(), credentials.user(), credentials.password())
+                .dataSource(login.dataSource(target.jdbcUrl(), credentials, new Properties()))
                 .locations(target.location())
                 .placeholders(Map.of("appRole", settings.runtime().user()))
                 .cleanDisabled(true)
@@ -147,7 +146,7 @@ public final class SchemaMigrator {
 
     private void recordRegion(MigrationTarget target, Region region) {
         DatabaseCredentials owner = settings.owner();
-        try (Connection c = DriverManager.getConnection(target.jdbcUrl(), owner.user(), owner.password())) {
+        try (Connection c = login.connect(target.jdbcUrl(), owner)) {
             try (PreparedStatement insert = c.prepareStatement(
                     "insert into region_identity (region) values (?) on conflict do nothing")) {
                 insert.setString(1, region.code());
