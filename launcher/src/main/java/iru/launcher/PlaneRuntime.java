@@ -5,7 +5,6 @@ import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import iru.application.health.ReadinessCheck;
 import iru.foundation.config.IruConfig;
-import iru.domain.tenant.TenantRecords;
 import iru.foundation.database.OrmSessions;
 import iru.foundation.database.RegionalDatabases;
 import iru.foundation.database.TenantRegionRouter;
@@ -71,7 +70,7 @@ public final class PlaneRuntime {
                     .verifyAllApplied(config.database().runtime());
             TenantRegionRouter router = new TenantRegionRouter(databases);
             router.verifyRegionIdentities();
-            orm = OrmSessions.create(TenantRecords.ENTITIES);
+            orm = OrmSessions.create(PlaneWiring.ORM_ENTITIES);
 
             InFlightRequests inFlight = new InFlightRequests();
             FailureResponder failures = new FailureResponder(errors);

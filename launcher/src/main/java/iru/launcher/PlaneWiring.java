@@ -51,6 +51,10 @@ final class PlaneWiring {
     private static final int TENANT_CACHE_ENTRIES = 10_000;
     private static final Duration TENANT_CACHE_TTL = Duration.ofSeconds(30);
 
+    /** Every entity the planes' repositories persist through Hibernate. */
+    static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES)
+            .flatMap(List::stream).toList();
+
     private PlaneWiring() {
     }
 
@@ -61,7 +65,7 @@ final class PlaneWiring {
         static Core of(TenantRegionRouter router, Telemetry telemetry, OrmSessions orm) {
             TenantDirectory directory = new TenantDirectory();
             TenantTransactions tx = new TenantTransactions(router, telemetry);
-            UserRepository users = new UserRepository();
+            UserRepository users = new UserRepository(orm);
             return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(users),
                     new ApplicationRepository(users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom())));

@@ -4,84 +4,91 @@ import iru.domain.common.ConflictException;
 import iru.domain.common.Page;
 import iru.domain.common.Sql;
 import iru.domain.tenant.TenantId;
+import iru.foundation.database.OrmSessions;
+import jakarta.persistence.LockModeType;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 
-/** Users of one tenant, inside a transaction the router opened for that tenant. */
+/**
+ * Users of one tenant, inside a transaction the router opened for that tenant. The aggregate is written and read by
+ * id through Hibernate; lists (filters, prefix search, keyset pages, joins) are SQL read queries.
+ */
 public final class UserRepository {
+    /** The entity classes this repository needs the session factory to know. */
+    public static final List<Class<?>> ENTITIES = List.of(UserEntity.class);
+
     static final String COLUMNS = "u.user_id, u.user_name, u.email, u.given_name, u.family_name, u.display_name,"
             + " u.status, u.external_id, u.version, u.created_at, u.updated_at";
 
-    public User insert(Connection c, TenantId tenant, UserProfile profile) throws SQLException {
+    private final OrmSessions orm;
+
+    public UserRepository(OrmSessions orm) {
+        this.orm = orm;
+    }
+
+    public User insert(Connection c, TenantId tenant, UserProfile profile) {
         var now = Sql.now();
         User user = new User(UUID.randomUUID(), profile, UserStatus.active, 1, now, now);
-        try (PreparedStatement s = c.prepareStatement("insert into users (tenant_id, user_id, user_name, email,"
-                + " given_name, family_name, display_name, status, external_id, version, created_at, updated_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, user.id());
-            bindProfile(s, 3, profile);
-            s.setString(8, user.status().name());
-            s.setString(9, profile.externalId());
-            s.setInt(10, user.version());
-            s.setTimestamp(11, Sql.timestamp(now));
-            s.setTimestamp(12, Sql.timestamp(now));
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw translate(e, profile);
+        try {
+            orm.inSession(c, session -> {
+                session.persist(new UserEntity(tenant.value(), user));
+                return null;
+            });
+        } catch (ConstraintViolationException e) {
+            throw conflict(e, profile);
         }
         return user;
     }
 
-    /** Writes a changed user if it is still at `expectedVersion`; returns empty if it changed or vanished meanwhile. */
-    public Optional<User> update(Connection c, TenantId tenant, User changed, int expectedVersion) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("update users set user_name = ?, email = ?, given_name = ?,"
-                + " family_name = ?, display_name = ?, status = ?, external_id = ?, version = version + 1,"
-                + " updated_at = ? where tenant_id = ? and user_id = ? and version = ?")) {
-            bindProfile(s, 1, changed.profile());
-            s.setString(6, changed.status().name());
-            s.setString(7, changed.profile().externalId());
-            s.setTimestamp(8, Sql.timestamp(Sql.now()));
-            s.setObject(9, tenant.value());
-            s.setObject(10, changed.id());
-            s.setInt(11, expectedVersion);
-            if (s.executeUpdate() == 0) {
-                return Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw translate(e, changed.profile());
+    /**
+     * Writes a changed user if it is still at `expectedVersion`, under a row lock so two writers cannot both pass
+     * the check; returns empty if it changed or vanished meanwhile.
+     */
+    public Optional<User> update(Connection c, TenantId tenant, User changed, int expectedVersion) {
+        try {
+            return orm.inSession(c, session -> {
+                UserEntity stored = session.find(UserEntity.class, new UserEntity.Key(tenant.value(), changed.id()),
+                        LockModeType.PESSIMISTIC_WRITE);
+                if (stored == null || stored.version != expectedVersion) {
+                    return Optional.empty();
+                }
+                stored.apply(new User(changed.id(), changed.profile(), changed.status(), stored.version,
+                        stored.createdAt, Sql.now()));
+                stored.version = expectedVersion + 1;
+                return Optional.of(stored.toUser());
+            });
+        } catch (ConstraintViolationException e) {
+            throw conflict(e, changed.profile());
         }
-        return find(c, tenant, changed.id());
     }
 
-    private static void bindProfile(PreparedStatement s, int first, UserProfile p) throws SQLException {
-        s.setString(first, p.userName());
-        s.setString(first + 1, p.email());
-        s.setString(first + 2, p.givenName());
-        s.setString(first + 3, p.familyName());
-        s.setString(first + 4, p.displayName());
-    }
-
-    private static SQLException translate(SQLException e, UserProfile profile) {
-        if (Sql.isUniqueViolation(e)) {
-            throw new ConflictException("userName", "userName '" + profile.userName() + "' is already taken");
+    private static RuntimeException conflict(ConstraintViolationException e, UserProfile profile) {
+        if ("23505".equals(e.getSQLState())) {
+            return new ConflictException("userName", "userName '" + profile.userName() + "' is already taken");
         }
         return e;
     }
 
-    public Optional<User> find(Connection c, TenantId tenant, UUID id) throws SQLException {
-        return query(c, "select " + COLUMNS + " from users u where u.tenant_id = ? and u.user_id = ?",
-                List.of(tenant.value(), id)).stream().findFirst();
+    public Optional<User> find(Connection c, TenantId tenant, UUID id) {
+        return orm.inSession(c, session -> Optional.ofNullable(
+                session.find(UserEntity.class, new UserEntity.Key(tenant.value(), id))).map(UserEntity::toUser));
     }
 
-    public boolean delete(Connection c, TenantId tenant, UUID id) throws SQLException {
-        return Sql.update(c, "delete from users where tenant_id = ? and user_id = ?", tenant.value(), id) > 0;
+    public boolean delete(Connection c, TenantId tenant, UUID id) {
+        return orm.inSession(c, session -> {
+            UserEntity stored = session.find(UserEntity.class, new UserEntity.Key(tenant.value(), id));
+            if (stored == null) {
+                return false;
+            }
+            session.remove(stored);
+            return true;
+        });
     }
 
     public Page<User> list(Connection c, TenantId tenant, UserFilter filter, Optional<UUID> after, int limit)
