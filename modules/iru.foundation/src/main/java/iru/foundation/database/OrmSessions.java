@@ -21,8 +21,12 @@ public final class OrmSessions implements AutoCloseable {
 
     public static OrmSessions create(List<Class<?>> entities) {
         Configuration configuration = new Configuration()
-                .setProperty("hibernate.dialect", "org.hibernate.dialect.PostgreSQLDialect")
+                // Named rather than detected: the factory never opens a connection of its own.
+                .setProperty("jakarta.persistence.database-product-name", "PostgreSQL")
+                .setProperty("jakarta.persistence.database-major-version", "15")
                 .setProperty("hibernate.boot.allow_jdbc_metadata_access", "false")
+                .setProperty("hibernate.connection.provider_class",
+                        "org.hibernate.engine.jdbc.connections.internal.UserSuppliedConnectionProviderImpl")
                 .setProperty("hibernate.hbm2ddl.auto", "none")
                 .setProperty("hibernate.jdbc.time_zone", "UTC")
                 // The router owns the transaction (autocommit off, commit or rollback around the work); Hibernate

@@ -1,0 +1,5 @@
+/** Hot paths measured against the real PostgreSQL; prints figures, asserts nothing. */
+module iru.benchmarks {
+    requires iru.application;
+    requires iru.testkit;
+}
