@@ -73,6 +73,10 @@ final class VerifyAuditCommand implements Callable<Integer> {
                 if (target.region().isEmpty() || only.filter(r -> !r.equals(target.region().get())).isPresent()) {
                     continue;
                 }
+                if (!json) {
+                    spec.commandLine().getErr().println("verify-audit: checking the " + target.name() + " ...");
+                    spec.commandLine().getErr().flush();
+                }
                 AuditVerifier verifier = new AuditVerifier(migrator.ownerDataSource(target), target.name().toString());
                 List<UUID> tenants = tenantsOf(migrator, targets.getFirst(), target.region().get(), verifier);
                 report = report.plus(verifier.verify(tenants));

@@ -73,7 +73,7 @@ public final class CatalogSync {
         return byKey;
     }
 
-    private final class Outcome {
+    private static final class Outcome {
         int added;
         int updated;
         int unchanged;

@@ -1,6 +1,5 @@
 package iru.interfaces.tenant;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -8,11 +7,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import iru.application.apikey.ApiKeys;
 import iru.domain.apikey.ApiKey;
 import iru.foundation.database.AuditActor;
-import iru.foundation.logging.StructuredLog;
-import iru.interfaces.http.Json;
-import iru.interfaces.http.Problem;
-import iru.interfaces.http.ProblemType;
-import java.util.Map;
+import iru.interfaces.http.BearerChallenge;
 import java.util.Optional;
 
 /**
@@ -21,10 +16,8 @@ import java.util.Optional;
  * then acts as the audit actor of every change the request makes.
  */
 public final class ApiKeyAuthenticationFilter implements Filter {
-    private static final StructuredLog LOG = StructuredLog.of(ApiKeyAuthenticationFilter.class);
-    private static final String BEARER = "Bearer ";
-
     private final ApiKeys keys;
+    private final BearerChallenge challenge = new BearerChallenge("iru-tenant");
 
     public ApiKeyAuthenticationFilter(ApiKeys keys) {
         this.keys = keys;
@@ -36,16 +29,10 @@ public final class ApiKeyAuthenticationFilter implements Filter {
             chain.proceed();
             return;
         }
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        Optional<ApiKey> key = header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? keys.authenticate(ResolvedTenant.current(), header.substring(BEARER.length()).strip())
-                : Optional.empty();
+        Optional<ApiKey> key = BearerChallenge.presented(req)
+                .flatMap(presented -> keys.authenticate(ResolvedTenant.current(), presented));
         if (key.isEmpty()) {
-            LOG.warn("auth.rejected", Map.of("plane", "tenant", "path", req.path().path(),
-                    "reason", header.isEmpty() ? "missing" : "invalid", "remote", req.remotePeer().host()));
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"iru-tenant\"");
-            Json.sendProblem(res, Problem.of(ProblemType.UNAUTHORIZED, "A valid API key of this tenant is required."),
-                    req.path().path());
+            challenge.refuse(req, res, "A valid API key of this tenant is required.");
             return;
         }
         ScopedValue.where(Caller.KEY, key.get())
