@@ -11,6 +11,7 @@ import iru.application.identity.ApplicationDirectory;
 import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
+import iru.application.tenant.PeriodicTenantReconciliation;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -50,6 +51,9 @@ import java.util.List;
 final class PlaneWiring {
     private static final int TENANT_CACHE_ENTRIES = 10_000;
     private static final Duration TENANT_CACHE_TTL = Duration.ofSeconds(30);
+    /** A creation takes milliseconds; one still provisioning after this was interrupted by a crash. */
+    private static final Duration STALE_CREATION_AFTER = Duration.ofMinutes(5);
+    private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
 
     /** Every entity the planes' repositories persist through Hibernate. */
     static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES)
@@ -84,13 +88,15 @@ final class PlaneWiring {
             throw new CatalogUnavailableException("no upstream catalog is configured (set IRU_CATALOG_URL)", null);
         });
         CatalogSync catalog = core.catalog(feed, secrets);
+        TenantLifecycle lifecycle = new TenantLifecycle(router, core.directory(), core.records(), telemetry);
         routing.addFilter(new AdminAuthenticationFilter(secrets));
-        controlServices(new TenantLifecycle(router, core.directory(), core.records(), telemetry), core.apiKeys(),
-                catalog).forEach(routing::register);
+        controlServices(lifecycle, core.apiKeys(), catalog).forEach(routing::register);
+        List<AutoCloseable> workers = new java.util.ArrayList<>();
+        workers.add(new PeriodicTenantReconciliation(lifecycle, RECONCILE_EVERY, STALE_CREATION_AFTER).start());
         if (config.catalogSyncInterval().isPositive()) {
-            return List.of(new PeriodicCatalogSync(catalog, config.catalogSyncInterval()).start());
+            workers.add(new PeriodicCatalogSync(catalog, config.catalogSyncInterval()).start());
         }
-        return List.of();
+        return List.copyOf(workers);
     }
 
     static List<HttpService> controlServices(TenantLifecycle lifecycle, ApiKeys apiKeys, CatalogSync catalog) {

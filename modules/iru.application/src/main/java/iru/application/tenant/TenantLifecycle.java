@@ -137,6 +137,37 @@ public final class TenantLifecycle {
         });
     }
 
+    /**
+     * Finishes what a crash between the two databases left behind: a creation still `provisioning` after
+     * `olderThan` is activated if its regional record exists, and released otherwise (so its slug is free again).
+     * Only tenants of regions this deployment serves are touched; each region's control plane finishes its own.
+     */
+    public ReconciliationResult reconcileStaleCreations(java.time.Duration olderThan) {
+        return telemetry.inUseCase("ReconcileTenantCreations", () -> router.inDirectoryTransaction(c -> {
+            int activated = 0;
+            int released = 0;
+            for (TenantLocation stale : directory.staleProvisioning(c, olderThan, 100)) {
+                if (!router.serves(stale.region())) {
+                    continue;
+                }
+                boolean recorded = router.inTransaction(stale.region(), stale.id().value(),
+                        rc -> records.find(rc, stale.id())).isPresent();
+                if (recorded) {
+                    directory.activate(c, stale.id());
+                    activated++;
+                } else {
+                    directory.release(c, stale.id());
+                    released++;
+                }
+            }
+            return new ReconciliationResult(activated, released);
+        }));
+    }
+
+    /** What one reconciliation round did. */
+    public record ReconciliationResult(int activated, int released) {
+    }
+
     private TenantLocation liveLocation(TenantId id) {
         return router.inDirectoryTransaction(c -> directory.findById(c, id))
                 .filter(l -> l.status() == TenantStatus.active)

@@ -122,6 +122,27 @@ public final class TenantDirectory {
         return page;
     }
 
+    /**
+     * Creations left `provisioning` for longer than `olderThan` (a process died between the two databases), locked
+     * and skipped if another instance is already looking at them.
+     */
+    public List<TenantLocation> staleProvisioning(Connection c, java.time.Duration olderThan, int limit)
+            throws SQLException {
+        List<TenantLocation> stale = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("select id, slug, region, status from tenant_directory"
+                + " where status = 'provisioning' and created_at < now() - make_interval(secs => ?)"
+                + " order by created_at limit ? for update skip locked")) {
+            s.setLong(1, olderThan.toSeconds());
+            s.setInt(2, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    stale.add(location(rs));
+                }
+            }
+        }
+        return stale;
+    }
+
     /** Every tenant (any status) pinned to `region`; `verify-audit` walks their journals. */
     public List<TenantId> allInRegion(Connection c, Region region) throws SQLException {
         List<TenantId> ids = new ArrayList<>();
