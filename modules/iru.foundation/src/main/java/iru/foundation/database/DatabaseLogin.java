@@ -1,13 +1,10 @@
 package iru.foundation.database;
 
 import iru.foundation.config.DatabaseCredentials;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -34,53 +31,7 @@ public interface DatabaseLogin {
 
     /** A data source that logs in afresh for every connection it opens (for pools and one-shot tools). */
     default DataSource dataSource(String jdbcUrl, DatabaseCredentials credentials, Properties extra) {
-        DatabaseLogin login = this;
-        return new DataSource() {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return login.connect(jdbcUrl, credentials, extra);
-            }
-
-            @Override
-            public Connection getConnection(String username, String password) throws SQLException {
-                throw new SQLFeatureNotSupportedException("the login decides the credentials");
-            }
-
-            @Override
-            public PrintWriter getLogWriter() {
-                return null;
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) {
-                // not used
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) {
-                DriverManager.setLoginTimeout(seconds);
-            }
-
-            @Override
-            public int getLoginTimeout() {
-                return DriverManager.getLoginTimeout();
-            }
-
-            @Override
-            public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-                throw new SQLFeatureNotSupportedException();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type) throws SQLException {
-                throw new SQLException("not a wrapper");
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> type) {
-                return false;
-            }
-        };
+        return new LoginDataSource(this, jdbcUrl, credentials, extra);
     }
 
     /** The configured password (dev); never sent anywhere but to PostgreSQL. */
