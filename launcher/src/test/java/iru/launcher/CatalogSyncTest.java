@@ -149,6 +149,20 @@ class CatalogSyncTest {
     }
 
     @Test
+    void controlPlaneRefusesToStartWhenSecretsManagerLacksItsAdminToken() {
+        try (LoopbackSecretsManager empty = LoopbackSecretsManager.start()) {
+            Map<String, String> env = new HashMap<>();
+            env.put("IRU_SECRETS", "aws");
+            env.put("IRU_SECRETS_ENDPOINT", empty.endpoint().toString());
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    iru.foundation.secrets.SecretUnavailableException.class,
+                    () -> deployment.start(Plane.control, env));
+            assertTrue(e.getMessage().contains("iru/admin-token"), e.getMessage());
+            assertTrue(empty.callsFor("iru/admin-token", "AWSCURRENT") >= 1, "asked Secrets Manager, got nothing");
+        }
+    }
+
+    @Test
     void adminTokenAlsoComesFromSecretsManagerThroughTheSdk() throws Exception {
         assertEquals(401, control.as("wrong", "GET", "/v1/tenants", null).statusCode());
         assertEquals(200, control.admin("GET", "/v1/tenants", null).statusCode());
