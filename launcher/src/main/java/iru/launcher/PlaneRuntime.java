@@ -17,6 +17,8 @@ import iru.interfaces.dev.DevDiagnosticsService;
 import iru.interfaces.health.HealthService;
 import iru.interfaces.http.FailureResponder;
 import iru.interfaces.http.InFlightRequests;
+import iru.interfaces.openapi.DocumentedRoutes;
+import iru.interfaces.openapi.OpenApiService;
 import iru.interfaces.http.RequestLifecycleFilter;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +87,9 @@ public final class PlaneRuntime {
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());
             }
-            failures.registerFallback(routing);
+            DocumentedRoutes documented = DocumentedRoutes.of(plane == Plane.control
+                    ? OpenApiService.CONTROL_DOCUMENT : OpenApiService.TENANT_DOCUMENT);
+            failures.registerFallback(routing, documented::methodsFor);
             int port = config.httpPort() >= 0 ? config.httpPort() : plane.defaultPort();
             WebServer server = WebServer.builder()
                     .port(port)

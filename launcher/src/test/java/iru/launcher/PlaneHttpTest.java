@@ -88,6 +88,15 @@ class PlaneHttpTest {
     }
 
     @Test
+    void knownResourceWithWrongMethodIs405WithAllow() throws Exception {
+        var res = plane.send(java.net.http.HttpRequest.newBuilder(plane.uri("/livez"))
+                .DELETE().build());
+        assertEquals(405, res.statusCode(), res.body());
+        assertEquals("GET", res.headers().firstValue("allow").orElseThrow());
+        assertTrue(res.body().contains("https://iru.dev/problems/method-not-allowed"), res.body());
+    }
+
+    @Test
     void readinessFailsAndLivenessHoldsWhenARegionalDatabaseIsDown() throws Exception {
         String database = deployment.databases.names()[2];
         TestDatabases.admin("alter database " + database + " allow_connections false");

@@ -241,6 +241,9 @@ class TenantIdentityApiTest {
                 assertEquals(c.field(), json(res).get("field").asText(), c + " -> " + res.body());
             }
         }
+        var wrongMethod = call("PUT", "/users", "{}");
+        assertEquals(405, wrongMethod.statusCode(), wrongMethod.body());
+        assertEquals("GET, POST", wrongMethod.headers().firstValue("allow").orElseThrow());
         var oversize = call("POST", "/users", "{\"userName\":\"" + "x".repeat(70_000) + "\",\"email\":\"a@b.example\"}");
         assertEquals(413, oversize.statusCode());
         var badUtf8 = api.send(HttpRequest.newBuilder(api.uri("/t/acme/v1/users"))

@@ -1,5 +1,6 @@
 package iru.interfaces.http;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -7,7 +8,9 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import iru.foundation.errors.ErrorReporter;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Renders every failure of a route as problem+json: typed failures through {@link ProblemMapping}, anything else
@@ -28,9 +31,22 @@ public final class FailureResponder {
         routing.error(Throwable.class, this::respond);
     }
 
-    public void registerFallback(HttpRouting.Builder routing) {
-        routing.any((req, res) -> Json.sendProblem(res,
-                Problem.of(ProblemType.NOT_FOUND, "No resource at this path."), req.path().path()));
+    /**
+     * Answers what no route matched: 405 with `Allow` when the path is a documented resource that lacks the method,
+     * 404 otherwise.
+     */
+    public void registerFallback(HttpRouting.Builder routing, Function<String, Set<String>> documentedMethods) {
+        routing.any((req, res) -> {
+            String path = req.path().path();
+            Set<String> allowed = documentedMethods.apply(path);
+            if (allowed.isEmpty()) {
+                Json.sendProblem(res, Problem.of(ProblemType.NOT_FOUND, "No resource at this path."), path);
+                return;
+            }
+            res.header(HeaderNames.ALLOW, String.join(", ", allowed));
+            Json.sendProblem(res, Problem.of(ProblemType.METHOD_NOT_ALLOWED, req.prologue().method().text()
+                    + " is not allowed here; allowed: " + String.join(", ", allowed) + "."), path);
+        });
     }
 
     private void respond(ServerRequest req, ServerResponse res, Throwable failure) {
