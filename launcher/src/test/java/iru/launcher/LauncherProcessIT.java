@@ -136,6 +136,28 @@ class LauncherProcessIT {
     }
 
     @Test
+    void trainedAotCacheIsUsedByTheNextStart() throws Exception {
+        java.nio.file.Path cache = DistributionProcess.home().resolve("iru.aot");
+        try {
+            ProcessBuilder train = new ProcessBuilder(DistributionProcess.home().resolve("bin/iru-train-aot").toString())
+                    .redirectErrorStream(true);
+            train.environment().putAll(env);
+            train.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process trainer = train.start();
+            String output = new String(trainer.getInputStream().readAllBytes());
+            assertTrue(trainer.waitFor(90, TimeUnit.SECONDS), output);
+            assertEquals(0, trainer.exitValue(), output);
+            assertTrue(java.nio.file.Files.size(cache) > 1_000_000, "an AOT cache was written");
+            try (DistributionProcess plane = DistributionProcess.start(env, "--plane=tenant")) {
+                plane.awaitPort(Duration.ofSeconds(30));
+                assertFalse(plane.output().contains("[aot"), "AOT diagnostics stay off the JSON log:\n" + plane.output());
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(cache);
+        }
+    }
+
+    @Test
     void verifyAuditChecksEveryDatabase() throws Exception {
         DistributionProcess verify = DistributionProcess.run(env, "verify-audit");
         assertEquals(0, verify.process.exitValue(), verify.output());
