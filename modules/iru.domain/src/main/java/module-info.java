@@ -14,4 +14,5 @@ module iru.domain {
     // Hibernate reads and writes entity fields reflectively; nobody else may.
     opens iru.domain.tenant to org.hibernate.orm.core;
     opens iru.domain.user to org.hibernate.orm.core;
+    opens iru.domain.group to org.hibernate.orm.core;
 }

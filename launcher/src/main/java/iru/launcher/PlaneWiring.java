@@ -56,7 +56,8 @@ final class PlaneWiring {
     private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
 
     /** Every entity the planes' repositories persist through Hibernate. */
-    static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES)
+    static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES,
+            GroupRepository.ENTITIES)
             .flatMap(List::stream).toList();
 
     private PlaneWiring() {
@@ -70,7 +71,7 @@ final class PlaneWiring {
             TenantDirectory directory = new TenantDirectory();
             TenantTransactions tx = new TenantTransactions(router, telemetry);
             UserRepository users = new UserRepository(orm);
-            return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(users),
+            return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(orm, users),
                     new ApplicationRepository(users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom())));
         }

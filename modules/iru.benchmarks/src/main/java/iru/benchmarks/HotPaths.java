@@ -65,7 +65,7 @@ public final class HotPaths {
             migrator.migrateAll();
             Telemetry telemetry = Telemetry.create(new TelemetrySettings(Optional.empty(), "bench", Optional.empty(), 1.0),
                     List.of());
-            List<Class<?>> entities = Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES).flatMap(List::stream).toList();
+            List<Class<?>> entities = Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES, GroupRepository.ENTITIES).flatMap(List::stream).toList();
             try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
                     config.database().runtime(), OpenTelemetry.noop());
                  OrmSessions orm = OrmSessions.create(entities)) {
@@ -93,7 +93,7 @@ public final class HotPaths {
         ApiKeys keys = new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()));
         String key = keys.issue(tenant, "bench", java.util.Set.of(Scope.ADMIN)).plaintext();
         UserRepository users = new UserRepository(orm);
-        UserDirectory userDirectory = new UserDirectory(tx, users, new GroupRepository(users));
+        UserDirectory userDirectory = new UserDirectory(tx, users, new GroupRepository(orm, users));
         TenantResolver resolver = new TenantResolver(router, directory, 10_000, Duration.ofSeconds(30), Clock.systemUTC());
 
         System.out.println("iru hot paths — " + Runtime.getRuntime().availableProcessors() + " cores, "

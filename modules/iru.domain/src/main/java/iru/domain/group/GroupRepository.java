@@ -7,22 +7,32 @@ import iru.domain.common.Text;
 import iru.domain.tenant.TenantId;
 import iru.domain.user.User;
 import iru.domain.user.UserRepository;
+import iru.foundation.database.OrmSessions;
+import jakarta.persistence.LockModeType;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 
-/** Groups and memberships of one tenant, inside a transaction the router opened for that tenant. */
+/**
+ * Groups and memberships of one tenant, inside a transaction the router opened for that tenant. The group is written
+ * and read by id through Hibernate; memberships and lists are SQL.
+ */
 public final class GroupRepository {
     public static final int MAX_NAME = 256;
     private static final String COLUMNS = "g.group_id, g.display_name, g.description, g.version, g.created_at, g.updated_at";
 
+    /** The entity classes this repository needs the session factory to know. */
+    public static final List<Class<?>> ENTITIES = List.of(GroupEntity.class);
+
+    private final OrmSessions orm;
     private final UserRepository users;
 
-    public GroupRepository(UserRepository users) {
+    public GroupRepository(OrmSessions orm, UserRepository users) {
+        this.orm = orm;
         this.users = users;
     }
 
@@ -34,58 +44,61 @@ public final class GroupRepository {
         return Text.optional("description", value, 1000);
     }
 
-    public Group insert(Connection c, TenantId tenant, String displayName, String description) throws SQLException {
+    public Group insert(Connection c, TenantId tenant, String displayName, String description) {
         var now = Sql.now();
         Group group = new Group(UUID.randomUUID(), displayName(displayName), description(description), 1, now, now);
-        try (PreparedStatement s = c.prepareStatement("insert into groups (tenant_id, group_id, display_name, description,"
-                + " version, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, group.id());
-            s.setString(3, group.displayName());
-            s.setString(4, group.description());
-            s.setInt(5, group.version());
-            s.setTimestamp(6, Sql.timestamp(now));
-            s.setTimestamp(7, Sql.timestamp(now));
-            s.executeUpdate();
-        } catch (SQLException e) {
+        try {
+            orm.inSession(c, session -> {
+                session.persist(new GroupEntity(tenant.value(), group));
+                return null;
+            });
+        } catch (ConstraintViolationException e) {
             throw conflictOr(e, group.displayName());
         }
         return group;
     }
 
-    public Optional<Group> update(Connection c, TenantId tenant, Group changed, int expectedVersion) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("update groups set display_name = ?, description = ?,"
-                + " version = version + 1, updated_at = ? where tenant_id = ? and group_id = ? and version = ?")) {
-            s.setString(1, displayName(changed.displayName()));
-            s.setString(2, description(changed.description()));
-            s.setTimestamp(3, Sql.timestamp(Sql.now()));
-            s.setObject(4, tenant.value());
-            s.setObject(5, changed.id());
-            s.setInt(6, expectedVersion);
-            if (s.executeUpdate() == 0) {
-                return Optional.empty();
-            }
-        } catch (SQLException e) {
+    /** Writes a changed group if it is still at `expectedVersion`, under a row lock; empty if it moved on or vanished. */
+    public Optional<Group> update(Connection c, TenantId tenant, Group changed, int expectedVersion) {
+        try {
+            return orm.inSession(c, session -> {
+                GroupEntity stored = session.find(GroupEntity.class, new GroupEntity.Key(tenant.value(), changed.id()),
+                        LockModeType.PESSIMISTIC_WRITE);
+                if (stored == null || stored.version != expectedVersion) {
+                    return Optional.empty();
+                }
+                stored.displayName = displayName(changed.displayName());
+                stored.description = description(changed.description());
+                stored.version = expectedVersion + 1;
+                stored.updatedAt = Sql.now();
+                return Optional.of(stored.toGroup());
+            });
+        } catch (ConstraintViolationException e) {
             throw conflictOr(e, changed.displayName());
         }
-        return find(c, tenant, changed.id());
     }
 
-    private static SQLException conflictOr(SQLException e, String name) {
-        if (Sql.isUniqueViolation(e)) {
-            throw new ConflictException("displayName", "a group named '" + name + "' already exists");
+    private static RuntimeException conflictOr(ConstraintViolationException e, String name) {
+        if ("23505".equals(e.getSQLState())) {
+            return new ConflictException("displayName", "a group named '" + name + "' already exists");
         }
         return e;
     }
 
-    public Optional<Group> find(Connection c, TenantId tenant, UUID id) throws SQLException {
-        List<Group> found = query(c, "select " + COLUMNS + " from groups g where g.tenant_id = ? and g.group_id = ?",
-                List.of(tenant.value(), id));
-        return found.stream().findFirst();
+    public Optional<Group> find(Connection c, TenantId tenant, UUID id) {
+        return orm.inSession(c, session -> Optional.ofNullable(
+                session.find(GroupEntity.class, new GroupEntity.Key(tenant.value(), id))).map(GroupEntity::toGroup));
     }
 
-    public boolean delete(Connection c, TenantId tenant, UUID id) throws SQLException {
-        return Sql.update(c, "delete from groups where tenant_id = ? and group_id = ?", tenant.value(), id) > 0;
+    public boolean delete(Connection c, TenantId tenant, UUID id) {
+        return orm.inSession(c, session -> {
+            GroupEntity stored = session.find(GroupEntity.class, new GroupEntity.Key(tenant.value(), id));
+            if (stored == null) {
+                return false;
+            }
+            session.remove(stored);
+            return true;
+        });
     }
 
     public Page<Group> list(Connection c, TenantId tenant, Optional<String> prefix, Optional<UUID> after, int limit)
