@@ -15,4 +15,5 @@ module iru.domain {
     opens iru.domain.tenant to org.hibernate.orm.core;
     opens iru.domain.user to org.hibernate.orm.core;
     opens iru.domain.group to org.hibernate.orm.core;
+    opens iru.domain.application to org.hibernate.orm.core;
 }

@@ -57,7 +57,7 @@ final class PlaneWiring {
 
     /** Every entity the planes' repositories persist through Hibernate. */
     static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES,
-            GroupRepository.ENTITIES)
+            GroupRepository.ENTITIES, ApplicationRepository.ENTITIES)
             .flatMap(List::stream).toList();
 
     private PlaneWiring() {
@@ -72,7 +72,7 @@ final class PlaneWiring {
             TenantTransactions tx = new TenantTransactions(router, telemetry);
             UserRepository users = new UserRepository(orm);
             return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(orm, users),
-                    new ApplicationRepository(users),
+                    new ApplicationRepository(orm, users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom())));
         }
 

@@ -177,6 +177,25 @@ class TenantIdentityApiTest {
     }
 
     @Test
+    void everyKindOfChangeIsJournaledAndTheChainsVerify() throws Exception {
+        String user = createUser("journaled");
+        String group = json(call("POST", "/groups", "{\"displayName\":\"Journaled\"}")).get("id").asText();
+        call("PUT", "/groups/" + group + "/members/" + user, null);
+        String app = json(call("POST", "/apps", "{\"templateKey\":\"github\",\"displayName\":\"J\","
+                + "\"redirectUris\":[\"https://j.example/cb\"]}")).get("id").asText();
+        call("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
+        call("PATCH", "/apps/" + app, "{\"redirectUris\":[\"https://j.example/cb2\",\"https://j.example/cb3\"]}");
+        call("DELETE", "/apps/" + app, null);
+        for (String journal : List.of("audit_users", "audit_groups", "audit_group_members", "audit_applications",
+                "audit_app_group_assignments", "audit_api_keys", "audit_tenants")) {
+            assertTrue(rows("select count(*) from " + journal + " where tenant_id = '" + acme.id() + "'") > 0, journal);
+        }
+        assertEquals(3, rows("select count(*) from audit_applications where app_id = '" + app + "'")); // insert, update, delete
+        var verified = deployment.run("verify-audit", "--tenant", acme.id());
+        assertEquals(0, verified.exitCode(), verified.output());
+    }
+
+    @Test
     void pagesThroughAThousandUsersEachExactlyOnceInStableOrder() throws Exception {
         var tenant = TestDeployment.createTenant(control, "big-co", "us");
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {

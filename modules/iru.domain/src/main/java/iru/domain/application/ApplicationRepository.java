@@ -5,6 +5,8 @@ import iru.domain.common.Sql;
 import iru.domain.tenant.TenantId;
 import iru.domain.user.User;
 import iru.domain.user.UserRepository;
+import iru.foundation.database.OrmSessions;
+import jakarta.persistence.LockModeType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,14 +15,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Applications and their assignments, inside a transaction the router opened for the tenant. */
+/**
+ * Applications and their assignments, inside a transaction the router opened for the tenant. The application is
+ * written and read by id through Hibernate; assignments and lists are SQL.
+ */
 public final class ApplicationRepository {
     private static final String COLUMNS = "app_id, template_key, display_name, redirect_uris, scim_base_url,"
             + " scim_credential_ref, version, created_at, updated_at";
 
+    /** The entity classes this repository needs the session factory to know. */
+    public static final List<Class<?>> ENTITIES = List.of(ApplicationEntity.class);
+
+    private final OrmSessions orm;
     private final UserRepository users;
 
-    public ApplicationRepository(UserRepository users) {
+    public ApplicationRepository(OrmSessions orm, UserRepository users) {
+        this.orm = orm;
         this.users = users;
     }
 
@@ -29,18 +39,10 @@ public final class ApplicationRepository {
         requireActiveTemplate(c, templateKey);
         var now = Sql.now();
         Application app = new Application(UUID.randomUUID(), templateKey, settings, 1, now, now);
-        try (PreparedStatement s = c.prepareStatement("insert into applications (tenant_id, app_id, template_key,"
-                + " display_name, redirect_uris, scim_base_url, scim_credential_ref, version, created_at, updated_at)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setObject(1, tenant.value());
-            s.setObject(2, app.id());
-            s.setString(3, templateKey);
-            bindSettings(c, s, 4, settings);
-            s.setInt(8, 1);
-            s.setTimestamp(9, Sql.timestamp(now));
-            s.setTimestamp(10, Sql.timestamp(now));
-            s.executeUpdate();
-        }
+        orm.inSession(c, session -> {
+            session.persist(new ApplicationEntity(tenant.value(), app));
+            return null;
+        });
         return app;
     }
 
@@ -58,38 +60,34 @@ public final class ApplicationRepository {
         }
     }
 
-    private static void bindSettings(Connection c, PreparedStatement s, int first, ApplicationSettings settings)
-            throws SQLException {
-        s.setString(first, settings.displayName());
-        s.setArray(first + 1, c.createArrayOf("text", settings.redirectUris().toArray()));
-        s.setString(first + 2, settings.scimBaseUrl());
-        s.setString(first + 3, settings.scimCredentialRef());
-    }
-
-    public Optional<Application> update(Connection c, TenantId tenant, Application changed, int expectedVersion)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("update applications set display_name = ?, redirect_uris = ?,"
-                + " scim_base_url = ?, scim_credential_ref = ?, version = version + 1, updated_at = ?"
-                + " where tenant_id = ? and app_id = ? and version = ?")) {
-            bindSettings(c, s, 1, changed.settings());
-            s.setTimestamp(5, Sql.timestamp(Sql.now()));
-            s.setObject(6, tenant.value());
-            s.setObject(7, changed.id());
-            s.setInt(8, expectedVersion);
-            if (s.executeUpdate() == 0) {
+    /** Writes changed settings if the application is still at `expectedVersion`, under a row lock. */
+    public Optional<Application> update(Connection c, TenantId tenant, Application changed, int expectedVersion) {
+        return orm.inSession(c, session -> {
+            ApplicationEntity stored = session.find(ApplicationEntity.class,
+                    new ApplicationEntity.Key(tenant.value(), changed.id()), LockModeType.PESSIMISTIC_WRITE);
+            if (stored == null || stored.version != expectedVersion) {
                 return Optional.empty();
             }
-        }
-        return find(c, tenant, changed.id());
+            stored.apply(changed.settings(), Sql.now());
+            stored.version = expectedVersion + 1;
+            return Optional.of(stored.toApplication());
+        });
     }
 
-    public Optional<Application> find(Connection c, TenantId tenant, UUID id) throws SQLException {
-        return query(c, "select " + COLUMNS + " from applications where tenant_id = ? and app_id = ?",
-                List.of(tenant.value(), id)).stream().findFirst();
+    public Optional<Application> find(Connection c, TenantId tenant, UUID id) {
+        return orm.inSession(c, session -> Optional.ofNullable(session.find(ApplicationEntity.class,
+                new ApplicationEntity.Key(tenant.value(), id))).map(ApplicationEntity::toApplication));
     }
 
-    public boolean delete(Connection c, TenantId tenant, UUID id) throws SQLException {
-        return update(c, "delete from applications where tenant_id = ? and app_id = ?", tenant.value(), id) > 0;
+    public boolean delete(Connection c, TenantId tenant, UUID id) {
+        return orm.inSession(c, session -> {
+            ApplicationEntity stored = session.find(ApplicationEntity.class, new ApplicationEntity.Key(tenant.value(), id));
+            if (stored == null) {
+                return false;
+            }
+            session.remove(stored);
+            return true;
+        });
     }
 
     public Page<Application> list(Connection c, TenantId tenant, Optional<UUID> after, int limit) throws SQLException {
