@@ -12,6 +12,7 @@ module iru.domain {
     exports iru.domain.catalog;
 
     // Hibernate reads and writes entity fields reflectively; nobody else may.
+    opens iru.domain.common to org.hibernate.orm.core;
     opens iru.domain.tenant to org.hibernate.orm.core;
     opens iru.domain.user to org.hibernate.orm.core;
     opens iru.domain.group to org.hibernate.orm.core;

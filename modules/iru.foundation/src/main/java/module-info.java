@@ -41,4 +41,5 @@ module iru.foundation {
     exports iru.foundation.audit;
     exports iru.foundation.secrets;
     exports iru.foundation.crypto;
+    exports iru.foundation.workers;
 }

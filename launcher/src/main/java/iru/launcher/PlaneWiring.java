@@ -6,12 +6,10 @@ import iru.application.apikey.ApiKeys;
 import iru.application.catalog.CatalogFeed;
 import iru.application.catalog.CatalogSync;
 import iru.application.catalog.CatalogUnavailableException;
-import iru.application.catalog.PeriodicCatalogSync;
 import iru.application.identity.ApplicationDirectory;
 import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
-import iru.application.tenant.PeriodicTenantReconciliation;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -27,6 +25,8 @@ import iru.foundation.database.ChangeNotificationListener;
 import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.OrmSessions;
 import iru.foundation.database.TenantRegionRouter;
+import iru.foundation.logging.StructuredLog;
+import iru.foundation.workers.PeriodicWorker;
 import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
 import iru.interfaces.catalog.HttpCatalogFeed;
@@ -46,9 +46,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The feature services of each plane, wired by hand. Returns the background workers the plane must stop. */
 final class PlaneWiring {
+    private static final StructuredLog LOG = StructuredLog.of(PlaneWiring.class);
     private static final int TENANT_CACHE_ENTRIES = 10_000;
     private static final Duration TENANT_CACHE_TTL = Duration.ofSeconds(30);
     /** A creation takes milliseconds; one still provisioning after this was interrupted by a crash. */
@@ -93,9 +95,18 @@ final class PlaneWiring {
         routing.addFilter(new AdminAuthenticationFilter(secrets));
         controlServices(lifecycle, core.apiKeys(), catalog).forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
-        workers.add(new PeriodicTenantReconciliation(lifecycle, RECONCILE_EVERY, STALE_CREATION_AFTER).start());
+        workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {
+            var result = lifecycle.reconcileStaleCreations(STALE_CREATION_AFTER);
+            if (result.activated() + result.released() > 0) {
+                LOG.info("tenants.reconciled", Map.of("activated", result.activated(), "released", result.released()));
+            }
+        }).start());
         if (config.catalogSyncInterval().isPositive()) {
-            workers.add(new PeriodicCatalogSync(catalog, config.catalogSyncInterval()).start());
+            workers.add(new PeriodicWorker("catalog-sync", config.catalogSyncInterval(), () -> {
+                var result = catalog.sync();
+                LOG.info("catalog.synced", Map.of("added", result.added(), "updated", result.updated(),
+                        "removed", result.removed(), "deprecated", result.deprecated(), "total", result.total()));
+            }).start());
         }
         return List.copyOf(workers);
     }

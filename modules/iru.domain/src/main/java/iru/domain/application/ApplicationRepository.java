@@ -2,11 +2,12 @@ package iru.domain.application;
 
 import iru.domain.common.Page;
 import iru.domain.common.Sql;
+import iru.domain.common.TenantScopedId;
+import iru.domain.common.VersionedRow;
 import iru.domain.tenant.TenantId;
 import iru.domain.user.User;
 import iru.domain.user.UserRepository;
 import iru.foundation.database.OrmSessions;
-import jakarta.persistence.LockModeType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,26 +63,21 @@ public final class ApplicationRepository {
 
     /** Writes changed settings if the application is still at `expectedVersion`, under a row lock. */
     public Optional<Application> update(Connection c, TenantId tenant, Application changed, int expectedVersion) {
-        return orm.inSession(c, session -> {
-            ApplicationEntity stored = session.find(ApplicationEntity.class,
-                    new ApplicationEntity.Key(tenant.value(), changed.id()), LockModeType.PESSIMISTIC_WRITE);
-            if (stored == null || stored.version != expectedVersion) {
-                return Optional.empty();
-            }
-            stored.apply(changed.settings(), Sql.now());
-            stored.version = expectedVersion + 1;
-            return Optional.of(stored.toApplication());
-        });
+        return orm.inSession(c, session -> VersionedRow.lockedAt(session, ApplicationEntity.class,
+                new TenantScopedId(tenant.value(), changed.id()), expectedVersion).map(stored -> {
+                    stored.change(changed.settings());
+                    return stored.toApplication();
+                }));
     }
 
     public Optional<Application> find(Connection c, TenantId tenant, UUID id) {
         return orm.inSession(c, session -> Optional.ofNullable(session.find(ApplicationEntity.class,
-                new ApplicationEntity.Key(tenant.value(), id))).map(ApplicationEntity::toApplication));
+                new TenantScopedId(tenant.value(), id))).map(ApplicationEntity::toApplication));
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) {
         return orm.inSession(c, session -> {
-            ApplicationEntity stored = session.find(ApplicationEntity.class, new ApplicationEntity.Key(tenant.value(), id));
+            ApplicationEntity stored = session.find(ApplicationEntity.class, new TenantScopedId(tenant.value(), id));
             if (stored == null) {
                 return false;
             }

@@ -3,12 +3,13 @@ package iru.domain.group;
 import iru.domain.common.ConflictException;
 import iru.domain.common.Page;
 import iru.domain.common.Sql;
+import iru.domain.common.TenantScopedId;
+import iru.domain.common.VersionedRow;
 import iru.domain.common.Text;
 import iru.domain.tenant.TenantId;
 import iru.domain.user.User;
 import iru.domain.user.UserRepository;
 import iru.foundation.database.OrmSessions;
-import jakarta.persistence.LockModeType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -61,18 +62,11 @@ public final class GroupRepository {
     /** Writes a changed group if it is still at `expectedVersion`, under a row lock; empty if it moved on or vanished. */
     public Optional<Group> update(Connection c, TenantId tenant, Group changed, int expectedVersion) {
         try {
-            return orm.inSession(c, session -> {
-                GroupEntity stored = session.find(GroupEntity.class, new GroupEntity.Key(tenant.value(), changed.id()),
-                        LockModeType.PESSIMISTIC_WRITE);
-                if (stored == null || stored.version != expectedVersion) {
-                    return Optional.empty();
-                }
-                stored.displayName = displayName(changed.displayName());
-                stored.description = description(changed.description());
-                stored.version = expectedVersion + 1;
-                stored.updatedAt = Sql.now();
-                return Optional.of(stored.toGroup());
-            });
+            return orm.inSession(c, session -> VersionedRow.lockedAt(session, GroupEntity.class,
+                    new TenantScopedId(tenant.value(), changed.id()), expectedVersion).map(stored -> {
+                        stored.change(displayName(changed.displayName()), description(changed.description()));
+                        return stored.toGroup();
+                    }));
         } catch (ConstraintViolationException e) {
             throw conflictOr(e, changed.displayName());
         }
@@ -87,12 +81,12 @@ public final class GroupRepository {
 
     public Optional<Group> find(Connection c, TenantId tenant, UUID id) {
         return orm.inSession(c, session -> Optional.ofNullable(
-                session.find(GroupEntity.class, new GroupEntity.Key(tenant.value(), id))).map(GroupEntity::toGroup));
+                session.find(GroupEntity.class, new TenantScopedId(tenant.value(), id))).map(GroupEntity::toGroup));
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) {
         return orm.inSession(c, session -> {
-            GroupEntity stored = session.find(GroupEntity.class, new GroupEntity.Key(tenant.value(), id));
+            GroupEntity stored = session.find(GroupEntity.class, new TenantScopedId(tenant.value(), id));
             if (stored == null) {
                 return false;
             }

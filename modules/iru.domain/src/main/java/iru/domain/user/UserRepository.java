@@ -3,9 +3,10 @@ package iru.domain.user;
 import iru.domain.common.ConflictException;
 import iru.domain.common.Page;
 import iru.domain.common.Sql;
+import iru.domain.common.TenantScopedId;
+import iru.domain.common.VersionedRow;
 import iru.domain.tenant.TenantId;
 import iru.foundation.database.OrmSessions;
-import jakarta.persistence.LockModeType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,17 +53,11 @@ public final class UserRepository {
      */
     public Optional<User> update(Connection c, TenantId tenant, User changed, int expectedVersion) {
         try {
-            return orm.inSession(c, session -> {
-                UserEntity stored = session.find(UserEntity.class, new UserEntity.Key(tenant.value(), changed.id()),
-                        LockModeType.PESSIMISTIC_WRITE);
-                if (stored == null || stored.version != expectedVersion) {
-                    return Optional.empty();
-                }
-                stored.apply(new User(changed.id(), changed.profile(), changed.status(), stored.version,
-                        stored.createdAt, Sql.now()));
-                stored.version = expectedVersion + 1;
-                return Optional.of(stored.toUser());
-            });
+            return orm.inSession(c, session -> VersionedRow.lockedAt(session, UserEntity.class,
+                    new TenantScopedId(tenant.value(), changed.id()), expectedVersion).map(stored -> {
+                        stored.change(changed.profile(), changed.status());
+                        return stored.toUser();
+                    }));
         } catch (ConstraintViolationException e) {
             throw conflict(e, changed.profile());
         }
@@ -77,12 +72,12 @@ public final class UserRepository {
 
     public Optional<User> find(Connection c, TenantId tenant, UUID id) {
         return orm.inSession(c, session -> Optional.ofNullable(
-                session.find(UserEntity.class, new UserEntity.Key(tenant.value(), id))).map(UserEntity::toUser));
+                session.find(UserEntity.class, new TenantScopedId(tenant.value(), id))).map(UserEntity::toUser));
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) {
         return orm.inSession(c, session -> {
-            UserEntity stored = session.find(UserEntity.class, new UserEntity.Key(tenant.value(), id));
+            UserEntity stored = session.find(UserEntity.class, new TenantScopedId(tenant.value(), id));
             if (stored == null) {
                 return false;
             }
