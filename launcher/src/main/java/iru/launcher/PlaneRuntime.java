@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class PlaneRuntime {
     private static final StructuredLog LOG = StructuredLog.of(PlaneRuntime.class);
+    private static final long MAX_PAYLOAD_BYTES = 1024 * 1024;
 
     private final Plane plane;
     private final IruConfig config;
@@ -95,6 +96,8 @@ public final class PlaneRuntime {
                     .port(port)
                     .shutdownHook(false) // our stop() owns the order
                     .shutdownGracePeriod(Duration.ofSeconds(1))
+                    // Defence in depth behind JsonRequest's 64 KiB: no route reads more, so no body may be larger.
+                    .maxPayloadSize(MAX_PAYLOAD_BYTES)
                     .routing(routing)
                     .build()
                     .start();
