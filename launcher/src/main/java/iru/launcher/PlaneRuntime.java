@@ -120,10 +120,6 @@ public final class PlaneRuntime {
         return server.port();
     }
 
-    public Plane plane() {
-        return plane;
-    }
-
     /**
      * Stops in order: refuse new requests, drain those in flight (bounded), stop the listener, stop background
      * workers, flush and close tracing, flush error reporting, close the pools. Safe to call more than once.

@@ -22,8 +22,4 @@ public final class DataAccessException extends RuntimeException {
         return sqlState.startsWith("08") || sqlState.startsWith("57P")
                 || getCause() instanceof java.sql.SQLTransientConnectionException;
     }
-
-    public boolean isUniqueViolation() {
-        return "23505".equals(sqlState);
-    }
 }

@@ -37,15 +37,13 @@ public final class RegionalDatabases implements AutoCloseable {
     public static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
 
     private final DataSource directory;
-    private final DatabaseName directoryName;
     private final Map<Region, DataSource> regions;
     private final Map<Region, DatabaseName> regionNames;
     private final List<HikariDataSource> pools;
 
-    private RegionalDatabases(DataSource directory, DatabaseName directoryName, Map<Region, DataSource> regions,
+    private RegionalDatabases(DataSource directory, Map<Region, DataSource> regions,
             Map<Region, DatabaseName> regionNames, List<HikariDataSource> pools) {
         this.directory = directory;
-        this.directoryName = directoryName;
         this.regions = regions;
         this.regionNames = regionNames;
         this.pools = pools;
@@ -71,7 +69,7 @@ public final class RegionalDatabases implements AutoCloseable {
                 regions.put(region, jdbcTelemetry.wrap(pool));
                 names.put(region, name);
             }
-            return new RegionalDatabases(jdbcTelemetry.wrap(directoryPool), directoryName, regions, names, pools);
+            return new RegionalDatabases(jdbcTelemetry.wrap(directoryPool), regions, names, pools);
         } catch (RuntimeException e) {
             pools.forEach(HikariDataSource::close);
             throw e;
@@ -102,10 +100,6 @@ public final class RegionalDatabases implements AutoCloseable {
 
     public DataSource directory() {
         return directory;
-    }
-
-    public DatabaseName directoryName() {
-        return directoryName;
     }
 
     /** The pool of a served region; empty when this deployment does not serve it. */

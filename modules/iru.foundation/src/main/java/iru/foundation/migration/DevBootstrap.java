@@ -2,6 +2,7 @@ package iru.foundation.migration;
 
 import iru.foundation.config.DatabaseCredentials;
 import iru.foundation.config.DatabaseSettings;
+import iru.foundation.database.DatabaseLogin;
 import iru.foundation.database.DatabaseLogins;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,10 +20,12 @@ public final class DevBootstrap {
     private static final Pattern SAFE_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final DatabaseSettings settings;
+    private final DatabaseLogin login;
     private final Consumer<String> progress;
 
     public DevBootstrap(DatabaseSettings settings, Consumer<String> progress) {
         this.settings = settings;
+        this.login = DatabaseLogins.forSettings(settings);
         this.progress = progress;
     }
 
@@ -99,6 +102,6 @@ public final class DevBootstrap {
     }
 
     private Connection connect(String url, DatabaseCredentials credentials) throws SQLException {
-        return DatabaseLogins.forSettings(settings).connect(url, credentials);
+        return login.connect(url, credentials);
     }
 }

@@ -8,14 +8,7 @@ import java.util.List;
  * changed (checksum), is missing, or has not been applied yet. A hard failure: the process must not run on it.
  */
 public final class MigrationDriftException extends RuntimeException {
-    private final List<String> problems;
-
     public MigrationDriftException(DatabaseName database, List<String> problems) {
         super("migrations of the " + database + " do not match this build:\n  - " + String.join("\n  - ", problems));
-        this.problems = List.copyOf(problems);
-    }
-
-    public List<String> problems() {
-        return problems;
     }
 }

@@ -2,14 +2,7 @@ package iru.foundation.secrets;
 
 /** A secret could not be fetched. Never answered with a default: the caller fails the startup or the request. */
 public final class SecretUnavailableException extends RuntimeException {
-    private final String secretName;
-
     public SecretUnavailableException(String secretName, String reason, Throwable cause) {
         super("secret '" + secretName + "' is unavailable: " + reason, cause);
-        this.secretName = secretName;
-    }
-
-    public String secretName() {
-        return secretName;
     }
 }

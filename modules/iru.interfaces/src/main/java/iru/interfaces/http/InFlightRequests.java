@@ -62,13 +62,4 @@ public final class InFlightRequests {
             lock.unlock();
         }
     }
-
-    int active() {
-        lock.lock();
-        try {
-            return active;
-        } finally {
-            lock.unlock();
-        }
-    }
 }
