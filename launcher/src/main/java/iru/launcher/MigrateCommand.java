@@ -30,9 +30,10 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Create the configured databases if they do not exist (local development).")
     boolean createDatabases;
 
-    @Option(names = "--create-app-role", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Create the runtime role (IRU_DB_APP_USER) if missing: no superuser, no BYPASSRLS. Default: ${DEFAULT-VALUE}.")
-    boolean createAppRole;
+    @Option(names = "--create-runtime-roles", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create each plane's runtime role (IRU_DB_TENANT_USER, IRU_DB_CONTROL_USER) if missing:"
+                    + " no superuser, no BYPASSRLS. Default: ${DEFAULT-VALUE}.")
+    boolean createRuntimeRoles;
 
     @Option(names = "--seed",
             description = "Also load each region's reference data (migrations/region/seed/<region>/seed.sql), only"
@@ -55,8 +56,8 @@ final class MigrateCommand implements Callable<Integer> {
         if (createDatabases) {
             bootstrap.createMissingDatabases(targets);
         }
-        if (createAppRole) {
-            bootstrap.createRuntimeRole(targets.getFirst());
+        if (createRuntimeRoles) {
+            bootstrap.createRuntimeRoles(targets.getFirst());
         }
         migrator.migrateAll();
         if (seed) {

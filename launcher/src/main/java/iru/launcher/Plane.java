@@ -1,5 +1,8 @@
 package iru.launcher;
 
+import iru.foundation.config.DatabaseCredentials;
+import iru.foundation.config.DatabaseSettings;
+
 /** Which runtime this process is: the customer-facing tenant API or the privileged control plane. */
 public enum Plane {
     tenant(8080),
@@ -13,5 +16,10 @@ public enum Plane {
 
     public int defaultPort() {
         return defaultPort;
+    }
+
+    /** The database role this plane connects as: each plane holds only the grants its own work needs. */
+    public DatabaseCredentials databaseRole(DatabaseSettings settings) {
+        return this == control ? settings.controlRuntime() : settings.tenantRuntime();
     }
 }

@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import iru.application.health.ReadinessCheck;
+import iru.foundation.config.DatabaseCredentials;
 import iru.foundation.config.IruConfig;
 import iru.foundation.database.OrmSessions;
 import iru.foundation.database.RegionalDatabases;
@@ -67,10 +68,10 @@ public final class PlaneRuntime {
         RegionalDatabases databases = null;
         OrmSessions orm = null;
         try {
-            databases = RegionalDatabases.open(config.database(), config.servedRegions(), config.database().runtime(),
+            DatabaseCredentials role = plane.databaseRole(config.database());
+            databases = RegionalDatabases.open(config.database(), config.servedRegions(), role,
                     telemetry.openTelemetry());
-            new SchemaMigrator(config.database(), config.servedRegions(), line -> { })
-                    .verifyAllApplied(config.database().runtime());
+            new SchemaMigrator(config.database(), config.servedRegions(), line -> { }).verifyAllApplied(role);
             TenantRegionRouter router = new TenantRegionRouter(databases);
             router.verifyRegionIdentities();
             orm = OrmSessions.create(PlaneWiring.ORM_ENTITIES);

@@ -122,7 +122,7 @@ final class PlaneWiring {
         TenantResolver resolver = new TenantResolver(router, core.directory(), TENANT_CACHE_ENTRIES, TENANT_CACHE_TTL,
                 Clock.systemUTC());
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
-                DatabaseLogins.forSettings(config.database()), config.database().runtime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
+                DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
                 resolver::invalidateAll).start();
         routing.addFilter(new TenantRoutingFilter(resolver, router))
                .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys()));

@@ -81,7 +81,7 @@ class AuditJournalTest {
         int writers = 8;
         int updatesEach = 15;
         try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
-                config.database().runtime(), OpenTelemetry.noop());
+                config.database().controlRuntime(), OpenTelemetry.noop());
              ExecutorService pool = Executors.newFixedThreadPool(writers)) {
             TenantRegionRouter router = new TenantRegionRouter(pools);
             List<Future<Integer>> results = new ArrayList<>();

@@ -85,7 +85,7 @@ class LauncherProcessIT {
     void freshStartFailsFastWithClearMessageWhenADatabaseIsUnreachable() throws Exception {
         Map<String, String> unreachable = new HashMap<>(env);
         unreachable.put("IRU_DB_US_URL", "jdbc:postgresql://127.0.0.1:1/iru_us");
-        unreachable.put("IRU_DB_APP_PASSWORD", "do-not-print-me");
+        unreachable.put("IRU_DB_TENANT_PASSWORD", "do-not-print-me");
         long started = System.nanoTime();
         DistributionProcess plane = DistributionProcess.run(unreachable, "--plane=tenant");
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);

@@ -45,10 +45,11 @@ class RowLevelSecurityTest {
         deployment.close();
     }
 
+    /** As the control plane's role: the one that writes tenant records, the table these tests attack. */
     private static Connection asRuntimeRole(UUID tenant) throws SQLException {
         IruConfig config = IruConfig.from(deployment.environment);
-        Connection c = DriverManager.getConnection(deployment.databases.url("eu"), config.database().runtime().user(),
-                config.database().runtime().password());
+        Connection c = DriverManager.getConnection(deployment.databases.url("eu"), config.database().controlRuntime().user(),
+                config.database().controlRuntime().password());
         if (tenant != null) {
             c.createStatement().execute("select set_config('iru.tenant_id', '" + tenant + "', false)");
         }
@@ -114,7 +115,7 @@ class RowLevelSecurityTest {
     void theApplicationsOwnRepositoryCannotCrossTenantsEither() {
         IruConfig config = IruConfig.from(deployment.environment);
         try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
-                config.database().runtime(), OpenTelemetry.noop())) {
+                config.database().controlRuntime(), OpenTelemetry.noop())) {
             TenantRegionRouter router = new TenantRegionRouter(pools);
             TenantRecords records = new TenantRecords(OrmSessions.create(TenantRecords.ENTITIES));
             assertTrue(router.inTransaction(Region.EU, tenantA, c -> records.find(c, new TenantId(tenantB))).isEmpty());

@@ -66,7 +66,7 @@ class TenantCreationReconciliationTest {
         IruConfig config = IruConfig.from(deployment.environment);
         Telemetry telemetry = Telemetry.create(new TelemetrySettings(Optional.empty(), "test", Optional.empty(), 1.0), List.of());
         try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
-                config.database().runtime(), OpenTelemetry.noop());
+                config.database().controlRuntime(), OpenTelemetry.noop());
              OrmSessions orm = OrmSessions.create(TenantRecords.ENTITIES)) {
             TenantLifecycle lifecycle = new TenantLifecycle(new TenantRegionRouter(pools), new TenantDirectory(),
                     new TenantRecords(orm), telemetry);

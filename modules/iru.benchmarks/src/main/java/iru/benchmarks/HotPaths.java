@@ -61,13 +61,13 @@ public final class HotPaths {
         try (TestDatabases databases = TestDatabases.create("bench_hot_paths")) {
             IruConfig config = IruConfig.from(databases.environment());
             SchemaMigrator migrator = new SchemaMigrator(config.database(), config.servedRegions(), line -> { });
-            new DevBootstrap(config.database(), line -> { }).createRuntimeRole(migrator.targets().getFirst());
+            new DevBootstrap(config.database(), line -> { }).createRuntimeRoles(migrator.targets().getFirst());
             migrator.migrateAll();
             Telemetry telemetry = Telemetry.create(new TelemetrySettings(Optional.empty(), "bench", Optional.empty(), 1.0),
                     List.of());
             List<Class<?>> entities = Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES, GroupRepository.ENTITIES).flatMap(List::stream).toList();
             try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
-                    config.database().runtime(), OpenTelemetry.noop());
+                    config.database().tenantRuntime(), OpenTelemetry.noop());
                  OrmSessions orm = OrmSessions.create(entities)) {
                 run(pools, orm, telemetry, migrator.ownerDataSource(migrator.targets().getLast()));
             }

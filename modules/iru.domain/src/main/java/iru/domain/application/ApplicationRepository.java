@@ -47,8 +47,12 @@ public final class ApplicationRepository {
         return app;
     }
 
+    /**
+     * No row lock: the tenant plane may not write the catalog, so it cannot lock its rows either. The foreign key
+     * keeps a template in use from vanishing; one deprecated concurrently with this insert is as if it happened after.
+     */
     private static void requireActiveTemplate(Connection c, String key) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select status from catalog_templates where key = ? for share")) {
+        try (PreparedStatement s = c.prepareStatement("select status from catalog_templates where key = ?")) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {

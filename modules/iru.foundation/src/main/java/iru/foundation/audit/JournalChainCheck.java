@@ -19,8 +19,12 @@ import java.util.UUID;
  * entry's canonical encoding, and the chain head agrees with the last entry (so a deleted tail is caught too).
  */
 final class JournalChainCheck {
-    private static final String AUDIT_KEYS =
-            "- 'audit_seq' - 'audit_op' - 'audit_at' - 'audit_actor' - 'audit_txid' - 'audit_prev_hash' - 'audit_hash'";
+    /**
+     * An entry's data as it was hashed when written: only the columns listed in its own `audit_columns`, so columns
+     * added to the table later (and present, as null or a default, in older journal rows) do not change it.
+     */
+    private static final String WRITTEN_DATA = "(select jsonb_object_agg(e.key, e.value) from jsonb_each(to_jsonb(j)) e"
+            + " where e.key = any(j.audit_columns))::text";
 
     private record Entry(String table, long seq, String op, long atMicros, String actor, long txid, byte[] prevHash,
             byte[] hash, String data) {
@@ -43,7 +47,7 @@ final class JournalChainCheck {
             }
             try (PreparedStatement s = c.prepareStatement("select audit_seq, audit_op,"
                     + " (extract(epoch from audit_at) * 1000000)::bigint, audit_actor, audit_txid, audit_prev_hash,"
-                    + " audit_hash, (to_jsonb(j) " + AUDIT_KEYS + ")::text from "
+                    + " audit_hash, " + WRITTEN_DATA + " from "
                     + JournalSchemaCheck.quote("audit_" + table) + " j where tenant_id = ?")) {
                 s.setObject(1, tenant);
                 try (ResultSet rs = s.executeQuery()) {

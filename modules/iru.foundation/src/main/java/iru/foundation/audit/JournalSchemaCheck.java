@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * Proves every tenant-scoped table (a base table with a `tenant_id` column) is isolated and journaled: row-level
- * security enabled, forced and with a policy; a journal `audit_T` whose columns are exactly T's (names and types)
- * plus the audit columns; the trigger that writes it; and the triggers that keep the journal append-only.
+ * security enabled, forced and with exactly the tenant policy; a journal `audit_T` with every column of T (same
+ * names and types), the audit columns, and possibly columns T has since dropped; the trigger that writes it; and the triggers that keep the journal append-only.
  */
 final class JournalSchemaCheck {
     static final Map<String, String> AUDIT_COLUMNS;
@@ -27,6 +27,7 @@ final class JournalSchemaCheck {
         m.put("audit_txid", "bigint");
         m.put("audit_prev_hash", "bytea");
         m.put("audit_hash", "bytea");
+        m.put("audit_columns", "text[]");
         AUDIT_COLUMNS = Map.copyOf(m);
     }
 
@@ -61,23 +62,28 @@ final class JournalSchemaCheck {
             checkIsolation(c, database, table, findings);
             checkJournal(c, database, table, findings);
         }
+        checkIsolation(c, database, "audit_chain_head", findings);
         for (String journal : journals(c)) {
             String table = journal.substring("audit_".length());
             if (!tables.contains(table)) {
                 findings.add(new AuditFinding(database, journal, "journal of a table that is missing or has no tenant_id"));
+            } else {
+                checkIsolation(c, database, journal, findings);
             }
         }
         return findings;
     }
 
+    /**
+     * Row-level security enabled and forced, and exactly one policy: permissive, for every command and every role,
+     * whose USING and WITH CHECK are both the tenant predicate. Checked by content, because a second permissive
+     * policy such as `using (true)` would silently widen the first.
+     */
     private static void checkIsolation(Connection c, String database, String table, List<AuditFinding> findings)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                select relrowsecurity, relforcerowsecurity,
-                       (select count(*) from pg_policies p where p.schemaname = 'public' and p.tablename = ?)
-                from pg_class where oid = to_regclass(?)""")) {
-            s.setString(1, table);
-            s.setString(2, "public." + quote(table));
+        try (PreparedStatement s = c.prepareStatement(
+                "select relrowsecurity, relforcerowsecurity from pg_class where oid = to_regclass(?)")) {
+            s.setString(1, "public." + quote(table));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
@@ -86,11 +92,53 @@ final class JournalSchemaCheck {
                 if (!rs.getBoolean(2)) {
                     findings.add(new AuditFinding(database, table, "row-level security is not forced"));
                 }
-                if (rs.getLong(3) == 0) {
-                    findings.add(new AuditFinding(database, table, "has no row-level security policy"));
-                }
             }
         }
+        try (PreparedStatement s = c.prepareStatement("""
+                select polname, polpermissive, polcmd::text, polroles = array[0::oid],
+                       pg_get_expr(polqual, polrelid), pg_get_expr(polwithcheck, polrelid)
+                from pg_policy where polrelid = to_regclass(?) order by polname""")) {
+            s.setString(1, "public." + quote(table));
+            int policies = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    policies++;
+                    String policy = "policy " + rs.getString(1);
+                    if (!rs.getBoolean(2)) {
+                        findings.add(new AuditFinding(database, table, policy + " is restrictive, expected permissive"));
+                    }
+                    if (!"*".equals(rs.getString(3)) || !rs.getBoolean(4)) {
+                        findings.add(new AuditFinding(database, table, policy
+                                + " must apply to every command and every role"));
+                    }
+                    if (!isTenantPredicate(rs.getString(5))) {
+                        findings.add(new AuditFinding(database, table, policy + " USING is '" + rs.getString(5)
+                                + "', expected " + TENANT_PREDICATE));
+                    }
+                    if (!isTenantPredicate(rs.getString(6))) {
+                        findings.add(new AuditFinding(database, table, policy + " WITH CHECK is '"
+                                + rs.getString(6) + "', expected " + TENANT_PREDICATE));
+                    }
+                }
+            }
+            if (policies == 0) {
+                findings.add(new AuditFinding(database, table, "has no row-level security policy"));
+            } else if (policies > 1) {
+                findings.add(new AuditFinding(database, table, "has " + policies
+                        + " row-level security policies, expected exactly one (permissive policies widen each other)"));
+            }
+        }
+    }
+
+    static final String TENANT_PREDICATE = "(tenant_id = current_tenant_id())";
+
+    /** PostgreSQL deparses the expression itself, so only schema qualification and spacing can differ. */
+    static boolean isTenantPredicate(String expression) {
+        if (expression == null) {
+            return false;
+        }
+        String normalized = expression.replace("public.", "").replaceAll("\\s+", " ").strip();
+        return normalized.equals(TENANT_PREDICATE);
     }
 
     private static void checkJournal(Connection c, String database, String table, List<AuditFinding> findings)
@@ -118,10 +166,14 @@ final class JournalSchemaCheck {
                         "audit column missing or not " + type));
             }
         });
-        journaled.keySet().stream()
-                .filter(column -> !live.containsKey(column) && !AUDIT_COLUMNS.containsKey(column))
-                .forEach(column -> findings.add(new AuditFinding(database, journal + "." + column,
-                        "journal column that " + table + " does not have")));
+        // A journal may keep a column its table has dropped: the entries written with it must still verify. Such a
+        // column must accept the nulls that later entries carry.
+        for (String retired : retiredColumns(c, table)) {
+            if (!nullable(c, journal, retired)) {
+                findings.add(new AuditFinding(database, journal + "." + retired, "column that " + table
+                        + " no longer has must be nullable in the journal"));
+            }
+        }
         requireTrigger(c, database, table, table + "_audit", findings);
         requireTrigger(c, database, journal, journal + "_append_only", findings);
         requireTrigger(c, database, journal, journal + "_no_truncate", findings);
@@ -139,6 +191,24 @@ final class JournalSchemaCheck {
                 } else if ("D".equals(rs.getString(1))) {
                     findings.add(new AuditFinding(database, table, "trigger " + trigger + " is disabled"));
                 }
+            }
+        }
+    }
+
+    /** Journal columns that are neither audit columns nor columns of the live table. */
+    static List<String> retiredColumns(Connection c, String table) throws SQLException {
+        Map<String, String> live = columns(c, table);
+        return columns(c, "audit_" + table).keySet().stream()
+                .filter(column -> !live.containsKey(column) && !AUDIT_COLUMNS.containsKey(column)).toList();
+    }
+
+    private static boolean nullable(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "select not attnotnull from pg_attribute where attrelid = to_regclass(?) and attname = ?")) {
+            s.setString(1, "public." + quote(table));
+            s.setString(2, column);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
             }
         }
     }

@@ -20,8 +20,10 @@ public final class EnvironmentKeys {
         m.put("IRU_DB_EU_URL", "iru.db.eu-url");
         m.put("IRU_DB_USER", "iru.db.user");
         m.put("IRU_DB_PASSWORD", "iru.db.password");
-        m.put("IRU_DB_APP_USER", "iru.db.app-user");
-        m.put("IRU_DB_APP_PASSWORD", "iru.db.app-password");
+        m.put("IRU_DB_TENANT_USER", "iru.db.tenant-user");
+        m.put("IRU_DB_TENANT_PASSWORD", "iru.db.tenant-password");
+        m.put("IRU_DB_CONTROL_USER", "iru.db.control-user");
+        m.put("IRU_DB_CONTROL_PASSWORD", "iru.db.control-password");
         m.put("IRU_POOL_MAX", "iru.db.pool-max");
         m.put("IRU_DB_CONNECT_TIMEOUT_SECONDS", "iru.db.connect-timeout-seconds");
         m.put("OTEL_EXPORTER_OTLP_ENDPOINT", "iru.telemetry.otlp-endpoint");

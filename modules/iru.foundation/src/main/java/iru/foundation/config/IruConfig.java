@@ -80,11 +80,13 @@ public record IruConfig(
         for (Region region : regions) {
             urls.put(region, r.jdbcUrl("iru.db." + region.code() + "-url"));
         }
+        r.distinct("iru.db.control-user", "iru.db.tenant-user");
         DatabaseSettings database = new DatabaseSettings(
                 r.jdbcUrl("iru.db.directory-url"),
                 urls,
                 new DatabaseCredentials(r.nonBlank("iru.db.user"), r.text("iru.db.password")),
-                new DatabaseCredentials(r.nonBlank("iru.db.app-user"), r.text("iru.db.app-password")),
+                new DatabaseCredentials(r.nonBlank("iru.db.tenant-user"), r.text("iru.db.tenant-password")),
+                new DatabaseCredentials(r.nonBlank("iru.db.control-user"), r.text("iru.db.control-password")),
                 r.integer("iru.db.pool-max", 1, 500),
                 Duration.ofSeconds(r.integer("iru.db.connect-timeout-seconds", 1, 60)),
                 r.oneOf("iru.db.auth", Set.of("password", "iam")).equals("iam"),
@@ -108,6 +110,14 @@ public record IruConfig(
     private record Reader(Config config) {
         String text(String key) {
             return config.get(key).asString().orElse("");
+        }
+
+        /** Two planes sharing one database role would share each other's grants. */
+        void distinct(String key, String other) {
+            if (text(key).strip().equals(text(other).strip())) {
+                throw invalid(key, "must differ from " + EnvironmentKeys.describe(other)
+                        + ": each plane has its own database role");
+            }
         }
 
         String nonBlank(String key) {

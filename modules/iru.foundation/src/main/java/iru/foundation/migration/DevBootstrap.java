@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a fresh developer machine lacks and production provisions by other means: the databases themselves and the
- * runtime login role. Run by `iru migrate --create-databases` / `--create-app-role`, never by the planes.
+ * planes' runtime login roles. Run by `iru migrate --create-databases` / `--create-runtime-roles`, never by the planes.
  */
 public final class DevBootstrap {
     private static final Pattern SAFE_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -52,11 +52,17 @@ public final class DevBootstrap {
     }
 
     /**
-     * Creates the runtime role if missing: a login that owns nothing, is not superuser and cannot bypass row-level
-     * security. Grants are made by the migrations themselves.
+     * Creates each plane's runtime role if missing: a login that owns nothing, is not superuser, cannot create
+     * databases or roles, and cannot bypass row-level security. Grants are made by the migrations themselves, which
+     * also take TEMPORARY and CREATE away from both.
      */
-    public void createRuntimeRole(MigrationTarget anyTarget) {
-        DatabaseCredentials runtime = settings.runtime();
+    public void createRuntimeRoles(MigrationTarget anyTarget) {
+        for (DatabaseCredentials runtime : settings.runtimeRoles()) {
+            createRuntimeRole(anyTarget, runtime);
+        }
+    }
+
+    private void createRuntimeRole(MigrationTarget anyTarget, DatabaseCredentials runtime) {
         String role = identifier(runtime.user());
         try (Connection c = connect(anyTarget.jdbcUrl(), settings.owner())) {
             try (PreparedStatement check = c.prepareStatement("select 1 from pg_roles where rolname = ?")) {

@@ -103,7 +103,10 @@ public final class SchemaMigrator {
         var configuration = Flyway.configure()
                 .dataSource(login.dataSource(target.jdbcUrl(), credentials, new Properties()))
                 .locations(target.location())
-                .placeholders(Map.of("appRole", settings.runtime().user()))
+                // V1-V3 granted to `appRole`, which V4 replaces by the two plane roles.
+                .placeholders(Map.of("appRole", settings.tenantRuntime().user(),
+                        "tenantRole", settings.tenantRuntime().user(),
+                        "controlRole", settings.controlRuntime().user()))
                 .cleanDisabled(true)
                 .failOnMissingLocations(true)
                 .callbacks(new ProgressCallback(target.name(), progress));

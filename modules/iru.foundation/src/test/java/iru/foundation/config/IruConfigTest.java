@@ -18,7 +18,7 @@ class IruConfigTest {
         assertEquals("jdbc:postgresql://127.0.0.1:5432/iru_directory", config.database().directoryUrl());
         assertEquals("jdbc:postgresql://127.0.0.1:5432/iru_eu", config.database().regionUrl(Region.EU));
         assertEquals(10, config.database().poolMax());
-        assertEquals("iru_app", config.database().runtime().user());
+        assertEquals("iru_tenant", config.database().tenantRuntime().user());
         assertEquals(-1, config.httpPort());
         assertFalse(config.devRoutes());
     }
@@ -57,7 +57,7 @@ class IruConfigTest {
 
     @Test
     void passwordsNeverAppearInToString() {
-        IruConfig config = IruConfig.from(Map.of("IRU_DB_PASSWORD", "s3cret-owner", "IRU_DB_APP_PASSWORD", "s3cret-app"));
+        IruConfig config = IruConfig.from(Map.of("IRU_DB_PASSWORD", "s3cret-owner", "IRU_DB_TENANT_PASSWORD", "s3cret-app"));
         assertFalse(config.toString().contains("s3cret"), config.toString());
         assertFalse(config.database().toString().contains("s3cret"));
     }

@@ -38,10 +38,10 @@ class RdsIamLoginTest {
         RdsIamLogin login = new RdsIamLogin(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG")),
                 url -> url.contains("iru_eu") ? "eu-central-1" : "us-east-2");
-        DatabaseCredentials app = new DatabaseCredentials("iru_app", "");
+        DatabaseCredentials app = new DatabaseCredentials("iru_tenant", "");
         String token = login.passwordFor("jdbc:postgresql://eu-db.example.internal:5432/iru_eu", app);
         assertTrue(token.startsWith("eu-db.example.internal:5432/?"), token);
-        assertTrue(token.contains("Action=connect") && token.contains("DBUser=iru_app"), token);
+        assertTrue(token.contains("Action=connect") && token.contains("DBUser=iru_tenant"), token);
         assertTrue(token.contains("X-Amz-Credential=AKIDEXAMPLE%2F") && token.contains("%2Feu-central-1%2Frds-db%2Faws4_request"),
                 token);
         assertTrue(token.contains("X-Amz-Signature="), token);
@@ -56,7 +56,7 @@ class RdsIamLoginTest {
         System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG");
         Map<String, String> env = new HashMap<>(databases.environment());
         env.put("IRU_DB_AUTH", "iam");
-        env.put("IRU_DB_APP_PASSWORD", "never-used-with-iam");
+        env.put("IRU_DB_TENANT_PASSWORD", "never-used-with-iam");
         IruConfig config = IruConfig.from(env);
         assertTrue(config.database().iamAuthentication());
         assertEquals("eu-central-1", config.database().awsRegionOf(databases.url("eu")));
@@ -64,7 +64,7 @@ class RdsIamLoginTest {
         // The local server trusts its clients, so a token logs in like any password would; what matters here is
         // that every pool opened its connections through the token login.
         try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
-                config.database().runtime(), OpenTelemetry.noop())) {
+                config.database().tenantRuntime(), OpenTelemetry.noop())) {
             assertFalse(pools.ping().containsValue(false), pools.ping().toString());
             new TenantRegionRouter(pools).verifyRegionIdentities();
         }

@@ -38,7 +38,13 @@ class TenantRegionRouterTest {
         Map<String, String> env = new HashMap<>(databases.environment());
         env.putAll(overrides);
         IruConfig c = IruConfig.from(env);
-        return RegionalDatabases.open(c.database(), c.servedRegions(), c.database().runtime(), OpenTelemetry.noop());
+        return RegionalDatabases.open(c.database(), c.servedRegions(), c.database().tenantRuntime(), OpenTelemetry.noop());
+    }
+
+    /** As the control plane, the only one that may write the directory. */
+    private static RegionalDatabases openAsControlPlane() {
+        IruConfig c = IruConfig.from(databases.environment());
+        return RegionalDatabases.open(c.database(), c.servedRegions(), c.database().controlRuntime(), OpenTelemetry.noop());
     }
 
     @Test
@@ -52,7 +58,7 @@ class TenantRegionRouterTest {
                         "select current_setting('iru.tenant_id', true), (select region from region_identity), current_user")) {
                     rs.next();
                     assertEquals("eu", rs.getString(2));
-                    assertEquals("iru_app", rs.getString(3));
+                    assertEquals("iru_tenant", rs.getString(3));
                     return rs.getString(1);
                 }
             });
@@ -110,7 +116,7 @@ class TenantRegionRouterTest {
 
     @Test
     void rollsBackWhenWorkFails() {
-        try (RegionalDatabases pools = open(Map.of())) {
+        try (RegionalDatabases pools = openAsControlPlane()) {
             TenantRegionRouter router = new TenantRegionRouter(pools);
             assertThrows(IllegalStateException.class, () -> router.inDirectoryTransaction(c -> {
                 c.createStatement().execute("insert into tenant_directory (id, slug, region, status) values"
@@ -133,7 +139,7 @@ class TenantRegionRouterTest {
         long started = System.nanoTime();
         var e = assertThrows(DatabaseUnavailableException.class, () -> open(Map.of(
                 "IRU_DB_EU_URL", "jdbc:postgresql://127.0.0.1:1/iru_eu",
-                "IRU_DB_APP_PASSWORD", "hunter2-secret")).close());
+                "IRU_DB_TENANT_PASSWORD", "hunter2-secret")).close());
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         assertTrue(seconds < 10, "took " + seconds + "s");
         assertTrue(e.getMessage().contains("region eu"), e.getMessage());

@@ -16,7 +16,7 @@ public final class MigratedDatabases {
         env.putAll(extraEnvironment);
         IruConfig config = IruConfig.from(env);
         SchemaMigrator migrator = new SchemaMigrator(config.database(), config.servedRegions(), progress::add);
-        new DevBootstrap(config.database(), progress::add).createRuntimeRole(migrator.targets().getFirst());
+        new DevBootstrap(config.database(), progress::add).createRuntimeRoles(migrator.targets().getFirst());
         migrator.migrateAll();
         return config;
     }

@@ -39,7 +39,7 @@ class SchemaMigratorTest {
 
         // A second run is a no-op that still verifies.
         new SchemaMigrator(config.database(), config.servedRegions(), l -> { }).migrateAll();
-        new SchemaMigrator(config.database(), config.servedRegions(), l -> { }).verifyAllApplied(config.database().runtime());
+        new SchemaMigrator(config.database(), config.servedRegions(), l -> { }).verifyAllApplied(config.database().tenantRuntime());
     }
 
     @Test
@@ -55,7 +55,7 @@ class SchemaMigratorTest {
             assertTrue(onMigrate.getMessage().contains("V1__region_identity.sql"), onMigrate.getMessage());
             assertTrue(onMigrate.getMessage().contains("region eu"), onMigrate.getMessage());
             var onStart = assertThrows(MigrationDriftException.class,
-                    () -> migrator.verifyAllApplied(config.database().runtime()));
+                    () -> migrator.verifyAllApplied(config.database().tenantRuntime()));
             assertTrue(onStart.getMessage().contains("V1__region_identity.sql"), onStart.getMessage());
         } finally {
             try (Connection c = databases.connectAsOwner("eu"); Statement s = c.createStatement()) {
