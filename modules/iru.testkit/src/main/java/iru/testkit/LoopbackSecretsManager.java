@@ -87,9 +87,8 @@ public final class LoopbackSecretsManager implements AutoCloseable {
 
     /** A fresh secret whose only version is `value` (AWSCURRENT), replacing any earlier one. */
     public synchronized void put(String secretId, String value) {
-        List<Version> versions = new ArrayList<>();
-        versions.add(new Version(UUID.randomUUID().toString(), value, clock.instant(), CURRENT));
-        secrets.put(secretId, versions);
+        secrets.put(secretId, new ArrayList<>());
+        putValue(secretId, UUID.randomUUID().toString(), value);
     }
 
     /** What `PutSecretValue` does: `value` becomes AWSCURRENT, the old current AWSPREVIOUS. */
@@ -155,8 +154,8 @@ public final class LoopbackSecretsManager implements AutoCloseable {
                 switch (operation) {
                     case "GetSecretValue" -> getSecretValue(exchange, secretId, request, authorization);
                     case "ListSecretVersionIds" -> listSecretVersionIds(exchange, secretId, authorization);
-                    case "CreateSecret" -> createSecret(exchange, secretId, request, authorization);
-                    case "PutSecretValue" -> putSecretValue(exchange, secretId, request, authorization);
+                    case "CreateSecret", "PutSecretValue" ->
+                            write(exchange, operation, secretId, request, authorization);
                     default -> error(exchange, "InvalidAction", "not implemented: " + target);
                 }
             }
@@ -168,7 +167,8 @@ public final class LoopbackSecretsManager implements AutoCloseable {
         String versionId = request.get("VersionId");
         String stage = request.getOrDefault("VersionStage", versionId == null ? CURRENT : null);
         Optional<Version> found = Optional.ofNullable(secrets.get(secretId)).flatMap(versions -> versions.stream()
-                .filter(v -> (versionId == null || v.id.equals(versionId)) && (stage == null || v.stages.contains(stage)))
+                .filter(v -> versionId == null || v.id.equals(versionId))
+                .filter(v -> stage == null || v.stages.contains(stage))
                 .findFirst());
         calls.add(new Call("GetSecretValue", secretId, found.map(v -> Set.copyOf(v.stages)).orElse(Set.of()),
                 authorization));
@@ -197,30 +197,17 @@ public final class LoopbackSecretsManager implements AutoCloseable {
         send(exchange, 200, "{" + identity(secretId) + ",\"Versions\":" + entries + "}", null);
     }
 
-    private void createSecret(HttpExchange exchange, String secretId, Map<String, String> request,
+    /** `CreateSecret` (the secret must not exist) or `PutSecretValue` (it must): the new version becomes current. */
+    private void write(HttpExchange exchange, String operation, String secretId, Map<String, String> request,
             String authorization) throws IOException {
-        calls.add(new Call("CreateSecret", secretId, Set.of(), authorization));
-        if (secrets.containsKey(secretId)) {
+        calls.add(new Call(operation, secretId, Set.of(), authorization));
+        boolean create = operation.equals("CreateSecret");
+        if (create && secrets.containsKey(secretId)) {
             error(exchange, "ResourceExistsException",
                     "The operation failed because the secret " + secretId + " already exists.");
             return;
         }
-        String value = request.get("SecretString");
-        if (value == null) {
-            error(exchange, "InvalidRequestException", "SecretString is required by this server");
-            return;
-        }
-        String versionId = request.getOrDefault("ClientRequestToken", UUID.randomUUID().toString());
-        List<Version> versions = new ArrayList<>();
-        versions.add(new Version(versionId, value, clock.instant(), CURRENT));
-        secrets.put(secretId, versions);
-        send(exchange, 200, "{" + identity(secretId) + ",\"VersionId\":\"" + versionId + "\"}", null);
-    }
-
-    private void putSecretValue(HttpExchange exchange, String secretId, Map<String, String> request,
-            String authorization) throws IOException {
-        calls.add(new Call("PutSecretValue", secretId, Set.of(), authorization));
-        if (!secrets.containsKey(secretId)) {
+        if (!create && !secrets.containsKey(secretId)) {
             error(exchange, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
             return;
         }
@@ -230,6 +217,9 @@ public final class LoopbackSecretsManager implements AutoCloseable {
             return;
         }
         String versionId = request.getOrDefault("ClientRequestToken", UUID.randomUUID().toString());
+        if (create) {
+            secrets.put(secretId, new ArrayList<>());
+        }
         Optional<Version> same = secrets.get(secretId).stream().filter(v -> v.id.equals(versionId)).findFirst();
         if (same.isPresent() && !same.get().value.equals(value)) {
             error(exchange, "ResourceExistsException", "A version with VersionId " + versionId
@@ -237,8 +227,8 @@ public final class LoopbackSecretsManager implements AutoCloseable {
             return;
         }
         Version stored = same.orElseGet(() -> putValue(secretId, versionId, value)); // a retried request is idempotent
-        send(exchange, 200, "{" + identity(secretId) + ",\"VersionId\":\"" + versionId + "\",\"VersionStages\":"
-                + stages(stored) + "}", null);
+        send(exchange, 200, "{" + identity(secretId) + ",\"VersionId\":\"" + versionId + "\""
+                + (create ? "" : ",\"VersionStages\":" + stages(stored)) + "}", null);
     }
 
     private Version putValue(String secretId, String versionId, String value) {

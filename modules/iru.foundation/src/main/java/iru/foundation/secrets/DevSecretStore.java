@@ -73,7 +73,8 @@ public final class DevSecretStore implements SecretStore {
             throw new SecretUnavailableException(name, expiresVariable + " lies more than the grace ("
                     + previousGrace + ") ahead", null);
         }
-        return now.isBefore(expires) ? Optional.of(new SecretVersions.Previous(value.get(), expires)) : Optional.empty();
+        return now.isBefore(expires) ? Optional.of(new SecretVersions.Previous(value.get(), expires))
+                : Optional.empty();
     }
 
     private Optional<Secret> read(String name, String variable) {

@@ -30,7 +30,12 @@ class AwsSecretStoreTest {
     @BeforeEach
     void start() {
         aws = LoopbackSecretsManager.start(clock);
-        store = AwsSecretStore.create(new AwsSecretsSettings("us-east-2", Optional.of(aws.endpoint()), "iru/test/"),
+        store = against(aws, "iru/test/", clock);
+    }
+
+    /** The real SDK client with static credentials, signing for us-east-2, against the loopback server. */
+    static AwsSecretStore against(LoopbackSecretsManager aws, String prefix, TestClock clock) {
+        return AwsSecretStore.create(new AwsSecretsSettings("us-east-2", Optional.of(aws.endpoint()), prefix),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG")),
                 GRACE, clock);
     }
@@ -41,6 +46,7 @@ class AwsSecretStoreTest {
         aws.close();
     }
 
+    /** The accepted values in order, revealed for assertions. */
     static List<String> acceptable(SecretVersions versions) {
         return versions.acceptable().stream().map(Secret::reveal).toList();
     }

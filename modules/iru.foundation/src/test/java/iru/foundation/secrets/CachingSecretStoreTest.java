@@ -1,24 +1,21 @@
 package iru.foundation.secrets;
 
+import static iru.foundation.secrets.AwsSecretStoreTest.acceptable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import iru.foundation.config.AwsSecretsSettings;
 import iru.testkit.LoopbackSecretsManager;
 import iru.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The cache in front of the real SDK store and the loopback Secrets Manager, which counts every request. */
 class CachingSecretStoreTest {
-    static final Duration GRACE = Duration.ofHours(1);
+    static final Duration GRACE = AwsSecretStoreTest.GRACE;
     static final Duration TTL = Duration.ofSeconds(30);
     static final String ID = "iru/admin-token";
 
@@ -30,9 +27,7 @@ class CachingSecretStoreTest {
     @BeforeEach
     void start() {
         aws = LoopbackSecretsManager.start(clock);
-        awsStore = AwsSecretStore.create(new AwsSecretsSettings("us-east-2", Optional.of(aws.endpoint()), "iru/"),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG")),
-                GRACE, clock);
+        awsStore = AwsSecretStoreTest.against(aws, "iru/", clock);
         store = new CachingSecretStore(awsStore, TTL, clock);
     }
 
@@ -40,10 +35,6 @@ class CachingSecretStoreTest {
     void stop() {
         awsStore.close();
         aws.close();
-    }
-
-    static List<String> acceptable(SecretVersions versions) {
-        return versions.acceptable().stream().map(Secret::reveal).toList();
     }
 
     @Test

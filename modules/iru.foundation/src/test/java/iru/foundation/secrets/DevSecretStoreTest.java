@@ -1,5 +1,6 @@
 package iru.foundation.secrets;
 
+import static iru.foundation.secrets.AwsSecretStoreTest.acceptable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,10 +24,6 @@ class DevSecretStoreTest {
 
     DevSecretStore store(Map<String, String> environment) {
         return new DevSecretStore(environment, GRACE, clock);
-    }
-
-    static List<String> acceptable(SecretVersions versions) {
-        return versions.acceptable().stream().map(Secret::reveal).toList();
     }
 
     @Test
