@@ -17,6 +17,7 @@ module iru.foundation {
     requires io.helidon.config;
     requires io.helidon.config.yaml;
     requires com.zaxxer.hikari;
+    requires com.github.benmanes.caffeine;
     requires org.postgresql.jdbc;
     requires flyway.core;
     requires flyway.database.postgresql;

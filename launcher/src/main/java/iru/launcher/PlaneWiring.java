@@ -27,6 +27,7 @@ import iru.foundation.database.OrmSessions;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.workers.PeriodicWorker;
+import iru.foundation.secrets.CachingSecretStore;
 import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
 import iru.interfaces.catalog.HttpCatalogFeed;
@@ -92,7 +93,9 @@ final class PlaneWiring {
         });
         CatalogSync catalog = core.catalog(feed, secrets);
         TenantLifecycle lifecycle = new TenantLifecycle(router, core.directory(), core.records(), telemetry);
-        routing.addFilter(new AdminAuthenticationFilter(secrets));
+        // Only the per-request admin check is cached; the catalog sync keeps fetching its credential per sync.
+        routing.addFilter(new AdminAuthenticationFilter(
+                new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC())));
         controlServices(lifecycle, core.apiKeys(), catalog).forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
         workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {

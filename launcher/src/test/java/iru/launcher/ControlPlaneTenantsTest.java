@@ -25,7 +25,8 @@ class ControlPlaneTenantsTest {
     @BeforeAll
     static void start() {
         deployment = TestDeployment.create("t_control_tenants");
-        control = deployment.start(Plane.control, Map.of("IRU_DEV_ADMIN_TOKEN_PREVIOUS", "the-previous-token"));
+        control = deployment.start(Plane.control, Map.of("IRU_DEV_ADMIN_TOKEN_PREVIOUS", "the-previous-token",
+                "IRU_DEV_ADMIN_TOKEN_PREVIOUS_EXPIRES", java.time.Instant.now().plusSeconds(1800).toString()));
     }
 
     @AfterAll

@@ -37,6 +37,8 @@ public final class EnvironmentKeys {
         m.put("IRU_DB_AUTH", "iru.db.auth");
         m.put("IRU_SECRETS_ENDPOINT", "iru.secrets.endpoint");
         m.put("IRU_SECRETS_PREFIX", "iru.secrets.prefix");
+        m.put("IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "iru.secrets.previous-grace-seconds");
+        m.put("IRU_SECRETS_CACHE_SECONDS", "iru.secrets.cache-seconds");
         VARIABLE_TO_KEY = Map.copyOf(m);
     }
 

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param telemetry         tracing and error capture
  * @param secretsProvider   `dev` (environment and files) or `aws` (Secrets Manager)
  * @param awsSecrets        where Secrets Manager is, when `secretsProvider` is `aws`
+ * @param secretsPolicy     how long a rotated-away secret is accepted and a fetched one cached
  * @param catalogUrl        the upstream template catalog; empty means catalog sync is not configured
  * @param catalogSyncInterval how often the control plane syncs the catalog by itself; zero = only on request
  * @param devRoutes         diagnostic routes used by tests; off by default
@@ -34,6 +35,7 @@ public record IruConfig(
         TelemetrySettings telemetry,
         String secretsProvider,
         AwsSecretsSettings awsSecrets,
+        SecretsPolicy secretsPolicy,
         Optional<java.net.URI> catalogUrl,
         Duration catalogSyncInterval,
         boolean devRoutes,
@@ -99,11 +101,14 @@ public record IruConfig(
         String secrets = r.oneOf("iru.secrets.provider", Set.of("dev", "aws"));
         AwsSecretsSettings aws = new AwsSecretsSettings(r.nonBlank("iru.aws.region"),
                 r.optionalUrl("iru.secrets.endpoint").map(java.net.URI::create), r.text("iru.secrets.prefix"));
+        SecretsPolicy secretsPolicy = new SecretsPolicy(
+                Duration.ofSeconds(r.integer("iru.secrets.previous-grace-seconds", 0, 7 * 24 * 3600)),
+                Duration.ofSeconds(r.integer("iru.secrets.cache-seconds", 0, 300)));
         Optional<java.net.URI> catalog = r.optionalUrl("iru.catalog.url").map(java.net.URI::create);
         Duration syncInterval = Duration.ofSeconds(r.integer("iru.catalog.sync-interval-seconds", 0, 7 * 24 * 3600));
         boolean devRoutes = r.bool("iru.dev.routes");
-        return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, catalog, syncInterval, devRoutes,
-                environment);
+        return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy, catalog,
+                syncInterval, devRoutes, environment);
     }
 
     /** Reads one key at a time and turns every bad value into an error that names it. */

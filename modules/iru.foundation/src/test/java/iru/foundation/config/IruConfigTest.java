@@ -56,6 +56,23 @@ class IruConfigTest {
     }
 
     @Test
+    void secretsPolicyDefaultsToAnHourOfGraceAndThirtySecondsOfCacheAndIsBounded() {
+        SecretsPolicy defaults = IruConfig.from(Map.of()).secretsPolicy();
+        assertEquals(java.time.Duration.ofHours(1), defaults.previousGrace());
+        assertEquals(java.time.Duration.ofSeconds(30), defaults.cacheTimeToLive());
+        SecretsPolicy set = IruConfig.from(Map.of("IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "0",
+                "IRU_SECRETS_CACHE_SECONDS", "5")).secretsPolicy();
+        assertEquals(java.time.Duration.ZERO, set.previousGrace());
+        assertEquals(java.time.Duration.ofSeconds(5), set.cacheTimeToLive());
+        var grace = assertThrows(InvalidConfigurationException.class,
+                () -> IruConfig.from(Map.of("IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "-1")));
+        assertTrue(grace.getMessage().contains("IRU_SECRETS_PREVIOUS_GRACE_SECONDS"), grace.getMessage());
+        var cache = assertThrows(InvalidConfigurationException.class,
+                () -> IruConfig.from(Map.of("IRU_SECRETS_CACHE_SECONDS", "301")));
+        assertTrue(cache.getMessage().contains("IRU_SECRETS_CACHE_SECONDS"), cache.getMessage());
+    }
+
+    @Test
     void passwordsNeverAppearInToString() {
         IruConfig config = IruConfig.from(Map.of("IRU_DB_PASSWORD", "s3cret-owner", "IRU_DB_TENANT_PASSWORD", "s3cret-app"));
         assertFalse(config.toString().contains("s3cret"), config.toString());

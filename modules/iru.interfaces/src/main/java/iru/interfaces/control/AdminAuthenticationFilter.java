@@ -11,8 +11,9 @@ import iru.interfaces.http.BearerChallenge;
 import java.util.Optional;
 
 /**
- * Guards every `/v1/**` route of the control plane with the admin bearer token from the secret store, fetched per
- * request so a rotation takes effect at once; the current and the previous value are both accepted during one.
+ * Guards every `/v1/**` route of the control plane with the admin bearer token from the secret store (wired with a
+ * short cache, so a rotation takes effect within its time to live); the current value is accepted, and the previous
+ * one only as long as the store's rotation rule still accepts it.
  */
 public final class AdminAuthenticationFilter implements Filter {
     public static final String ADMIN_TOKEN_SECRET = "admin-token";
