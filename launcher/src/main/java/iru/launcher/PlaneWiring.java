@@ -6,6 +6,7 @@ import iru.application.apikey.ApiKeys;
 import iru.application.catalog.CatalogFeed;
 import iru.application.catalog.CatalogSync;
 import iru.application.catalog.CatalogUnavailableException;
+import iru.application.event.SecurityEvents;
 import iru.application.identity.ApplicationDirectory;
 import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
@@ -16,6 +17,7 @@ import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.application.ApplicationRepository;
 import iru.domain.catalog.CatalogRepository;
+import iru.domain.event.SecurityEventLog;
 import iru.domain.group.GroupRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
@@ -41,6 +43,7 @@ import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.TenantApiKeysService;
 import iru.interfaces.tenant.TenantCatalogService;
 import iru.interfaces.tenant.TenantProfileService;
+import iru.interfaces.tenant.SecurityEventsService;
 import iru.interfaces.tenant.TenantRoutingFilter;
 import iru.interfaces.tenant.UsersService;
 import java.security.SecureRandom;
@@ -76,7 +79,8 @@ final class PlaneWiring {
             UserRepository users = new UserRepository(orm);
             return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(orm, users),
                     new ApplicationRepository(orm, users),
-                    new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom())));
+                    new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()),
+                            new SecurityEventLog(new SecureRandom())));
         }
 
         CatalogSync catalog(CatalogFeed feed, SecretStore secrets) {
@@ -136,14 +140,16 @@ final class PlaneWiring {
                 new UserDirectory(core.tx(), core.users(), core.groups()),
                 new GroupDirectory(core.tx(), core.groups(), core.users()),
                 new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups()),
-                core.catalog(noUpstream, secrets)).forEach(routing::register);
+                core.catalog(noUpstream, secrets),
+                new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom()))).forEach(routing::register);
         return List.of(invalidations);
     }
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,
-            GroupDirectory groups, ApplicationDirectory apps, CatalogSync catalog) {
+            GroupDirectory groups, ApplicationDirectory apps, CatalogSync catalog, SecurityEvents events) {
         return List.of(new TenantProfileService(profile), new TenantApiKeysService(apiKeys), new UsersService(users),
                 new GroupsService(groups), new ApplicationsService(apps), new TenantCatalogService(catalog),
+                new SecurityEventsService(events),
                 new OpenApiService(OpenApiService.TENANT_DOCUMENT));
     }
 }

@@ -2,7 +2,6 @@ package iru.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -232,9 +231,10 @@ class ControlPlaneTenantsTest {
         assertEquals(404, control.admin("DELETE", "/v1/tenants/" + id, null).statusCode());
         assertEquals(404, control.admin("GET", "/v1/tenants/" + UUID.randomUUID(), null).statusCode());
         assertEquals(400, control.admin("GET", "/v1/tenants/12345", null).statusCode());
-        // The slug is free again once the tenant is gone.
+        // The slug is the tenant's issuer: it never passes to another tenant, not even after deletion.
         var reused = control.admin("POST", "/v1/tenants", "{\"slug\":\"short-lived\",\"name\":\"Again\",\"region\":\"us\"}");
-        assertEquals(201, reused.statusCode(), reused.body());
-        assertNotEquals(id, json(reused.body()).get("id").asText());
+        assertEquals(409, reused.statusCode(), reused.body());
+        assertEquals(0, count("us", "select count(*) from tenants where slug = 'short-lived'"));
+        assertEquals(1, count("directory", "select count(*) from tenant_directory where slug = 'short-lived'"));
     }
 }

@@ -6,6 +6,7 @@ import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
 import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
+import iru.domain.event.SecurityEventLog;
 import iru.domain.apikey.Scope;
 import iru.domain.group.GroupRepository;
 import iru.domain.tenant.Tenant;
@@ -90,7 +91,8 @@ public final class HotPaths {
         router.inTransaction(Region.EU, id.value(), c -> records.insertIfAbsent(c,
                 new Tenant(id, tenant.slug(), "Bench Co", Region.EU, TenantStatus.active, Instant.now())));
         TenantTransactions tx = new TenantTransactions(router, telemetry);
-        ApiKeys keys = new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()));
+        ApiKeys keys = new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()),
+                new SecurityEventLog(new SecureRandom()));
         String key = keys.issue(tenant, "bench", java.util.Set.of(Scope.ADMIN)).plaintext();
         UserRepository users = new UserRepository(orm);
         UserDirectory userDirectory = new UserDirectory(tx, users, new GroupRepository(orm, users));

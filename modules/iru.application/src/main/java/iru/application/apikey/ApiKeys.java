@@ -6,6 +6,7 @@ import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.apikey.IssuedApiKey;
 import iru.domain.apikey.Scope;
 import iru.domain.common.ResourceNotFoundException;
+import iru.domain.event.SecurityEventLog;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantId;
 import iru.domain.tenant.TenantLocation;
@@ -13,6 +14,7 @@ import iru.domain.tenant.TenantNotFoundException;
 import iru.domain.tenant.TenantStatus;
 import iru.foundation.database.TenantRegionRouter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,12 +24,15 @@ public final class ApiKeys {
     private final TenantRegionRouter router;
     private final TenantDirectory directory;
     private final ApiKeyRepository keys;
+    private final SecurityEventLog events;
 
-    public ApiKeys(TenantTransactions tx, TenantRegionRouter router, TenantDirectory directory, ApiKeyRepository keys) {
+    public ApiKeys(TenantTransactions tx, TenantRegionRouter router, TenantDirectory directory, ApiKeyRepository keys,
+            SecurityEventLog events) {
         this.tx = tx;
         this.router = router;
         this.directory = directory;
         this.keys = keys;
+        this.events = events;
     }
 
     /** Control plane: the tenant's first key (or another), found by tenant id through the directory. */
@@ -39,7 +44,12 @@ public final class ApiKeys {
     }
 
     public IssuedApiKey issue(TenantLocation tenant, String name, Set<Scope> scopes) {
-        return tx.run("IssueApiKey", tenant, c -> keys.issue(c, tenant.id(), name, scopes));
+        return tx.run("IssueApiKey", tenant, c -> {
+            IssuedApiKey issued = keys.issue(c, tenant.id(), name, scopes);
+            events.append(c, tenant.id(), "api-key.issued", Optional.of(issued.key().id()),
+                    Map.of("scopes", String.join(" ", issued.key().scopes().stream().map(Scope::wire).sorted().toList())));
+            return issued;
+        });
     }
 
     public List<ApiKey> list(TenantLocation tenant) {
@@ -51,6 +61,7 @@ public final class ApiKeys {
             if (!keys.revoke(c, tenant.id(), keyId)) {
                 throw new ResourceNotFoundException("api key", keyId);
             }
+            events.append(c, tenant.id(), "api-key.revoked", Optional.of(keyId), Map.of());
             return null;
         });
     }

@@ -14,7 +14,8 @@ public enum Scope {
     GROUPS_READ("groups:read"),
     GROUPS_WRITE("groups:write"),
     APPS_READ("apps:read"),
-    APPS_WRITE("apps:write");
+    APPS_WRITE("apps:write"),
+    EVENTS_READ("events:read");
 
     private final String wire;
 

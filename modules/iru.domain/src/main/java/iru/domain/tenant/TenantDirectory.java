@@ -22,7 +22,7 @@ public final class TenantDirectory {
     public record CreationRequest(TenantId tenantId, byte[] fingerprint) {
     }
 
-    /** Reserves the slug with a `provisioning` entry; the slug stays unique among entries that are not deleted. */
+    /** Reserves the slug with a `provisioning` entry; a slug is never reused, even after its tenant was deleted. */
     public void reserve(Connection c, TenantId id, TenantSlug slug, Region region) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "insert into tenant_directory (id, slug, region, status) values (?, ?, ?, 'provisioning')")) {

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -28,8 +30,11 @@ public final class AuditVerifier {
         try (Connection c = database.getConnection()) {
             List<String> tables = JournalSchemaCheck.tenantTables(c);
             List<AuditFinding> findings = JournalSchemaCheck.check(c, name);
-            return new AuditReport(List.of(name + ": schema of " + tables.size() + " tenant table(s)"), findings,
-                    tables.size(), 0);
+            Map<String, List<String>> byClass = new TreeMap<>();
+            JournalSchemaCheck.tableClasses(c).forEach((table, declared) ->
+                    byClass.computeIfAbsent(declared, k -> new ArrayList<>()).add(table));
+            return new AuditReport(List.of(name + ": schema of " + tables.size() + " tenant table(s) " + byClass),
+                    findings, tables.size(), 0);
         } catch (SQLException e) {
             return unreachable(e);
         }

@@ -33,6 +33,11 @@ final class JournalSchemaCheck {
 
     private static final Set<String> NOT_TENANT_TABLES = Set.of("audit_chain_head");
 
+    /** The declared classes of tenant table (see migrations/region/V8). */
+    static final String JOURNALED = "journaled";
+    static final String EPHEMERAL = "ephemeral";
+    static final String SECURITY_EVENT = "security-event";
+
     private JournalSchemaCheck() {
     }
 
@@ -58,10 +63,27 @@ final class JournalSchemaCheck {
     static List<AuditFinding> check(Connection c, String database) throws SQLException {
         List<AuditFinding> findings = new ArrayList<>();
         List<String> tables = tenantTables(c);
+        Map<String, String> classes = tableClasses(c);
         for (String table : tables) {
             checkIsolation(c, database, table, findings);
-            checkJournal(c, database, table, findings);
+            String declared = classes.get(table);
+            if (declared == null) {
+                findings.add(new AuditFinding(database, table, "is in no table class: declare it with"
+                        + " audit_attach (journaled) or tenant_ephemeral (ephemeral) in its migration"));
+                continue;
+            }
+            switch (declared) {
+                case EPHEMERAL -> checkEphemeral(c, database, table, findings);
+                case SECURITY_EVENT -> {
+                    checkJournal(c, database, table, findings);
+                    checkInsertOnly(c, database, table, findings);
+                }
+                default -> checkJournal(c, database, table, findings);
+            }
         }
+        classes.keySet().stream().filter(table -> !tables.contains(table)).forEach(table -> findings.add(
+                new AuditFinding(database, table, "is declared " + classes.get(table)
+                        + " but is missing or has no tenant_id")));
         checkIsolation(c, database, "audit_chain_head", findings);
         for (String journal : journals(c)) {
             String table = journal.substring("audit_".length());
@@ -131,6 +153,54 @@ final class JournalSchemaCheck {
     }
 
     static final String TENANT_PREDICATE = "(tenant_id = current_tenant_id())";
+
+    /** Each tenant table's declared class; empty on a database migrated before classes existed. */
+    static Map<String, String> tableClasses(Connection c) throws SQLException {
+        Map<String, String> classes = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement("select table_name, class from public.tenant_table_classes order by 1");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                classes.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) { // undefined_table: reported as "in no class" per table
+                throw e;
+            }
+        }
+        return classes;
+    }
+
+    /** Short-lived state: no journal (that is the point), and an expiry so it can be swept. */
+    private static void checkEphemeral(Connection c, String database, String table, List<AuditFinding> findings)
+            throws SQLException {
+        if (!columns(c, "audit_" + table).isEmpty()) {
+            findings.add(new AuditFinding(database, table, "is declared ephemeral but has a journal audit_" + table));
+        }
+        if (!"timestamp with time zone".equals(columns(c, table).get("expires_at")) || nullable(c, table, "expires_at")) {
+            findings.add(new AuditFinding(database, table,
+                    "is declared ephemeral but has no `expires_at timestamptz not null` column"));
+        }
+    }
+
+    /** A security event, once written, is a fact: nobody but the owner may change or remove it. */
+    private static void checkInsertOnly(Connection c, String database, String table, List<AuditFinding> findings)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                select g.grantee, g.privilege_type from information_schema.role_table_grants g
+                join pg_class t on t.oid = to_regclass(?)
+                where g.table_schema = 'public' and g.table_name = ?
+                  and g.privilege_type in ('UPDATE', 'DELETE', 'TRUNCATE')
+                  and g.grantee <> pg_get_userbyid(t.relowner) order by 1, 2""")) {
+            s.setString(1, "public." + quote(table));
+            s.setString(2, table);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    findings.add(new AuditFinding(database, table, "is a security-event log but " + rs.getString(1)
+                            + " may " + rs.getString(2) + " it"));
+                }
+            }
+        }
+    }
 
     /** PostgreSQL deparses the expression itself, so only schema qualification and spacing can differ. */
     static boolean isTenantPredicate(String expression) {
