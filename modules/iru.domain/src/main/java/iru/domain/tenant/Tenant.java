@@ -8,6 +8,7 @@ import java.util.Objects;
 /** The tenant record held in its region's database: the truth the router checks. */
 public record Tenant(TenantId id, TenantSlug slug, String name, Region region, TenantStatus status, Instant createdAt) {
     public static final int MAX_NAME_LENGTH = 200;
+    public static final int MAX_STATUS_REASON_LENGTH = 500;
 
     public Tenant {
         Objects.requireNonNull(id, "id");
@@ -24,6 +25,18 @@ public record Tenant(TenantId id, TenantSlug slug, String name, Region region, T
         String stripped = name.strip();
         if (stripped.length() > MAX_NAME_LENGTH) {
             throw new InvalidFieldException("name", "must be at most " + MAX_NAME_LENGTH + " characters");
+        }
+        return stripped;
+    }
+
+    /** Why an operator suspends or resumes a tenant: required, so the journal entry of the change says why. */
+    public static String requireStatusReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new InvalidFieldException("reason", "must not be empty");
+        }
+        String stripped = reason.strip();
+        if (stripped.length() > MAX_STATUS_REASON_LENGTH) {
+            throw new InvalidFieldException("reason", "must be at most " + MAX_STATUS_REASON_LENGTH + " characters");
         }
         return stripped;
     }
