@@ -1,5 +1,6 @@
 package iru.domain.tenant;
 
+import iru.domain.common.Text;
 import iru.domain.validation.InvalidFieldException;
 import iru.foundation.config.Region;
 import java.time.Instant;
@@ -31,13 +32,6 @@ public record Tenant(TenantId id, TenantSlug slug, String name, Region region, T
 
     /** Why an operator suspends or resumes a tenant: required, so the journal entry of the change says why. */
     public static String requireStatusReason(String reason) {
-        if (reason == null || reason.isBlank()) {
-            throw new InvalidFieldException("reason", "must not be empty");
-        }
-        String stripped = reason.strip();
-        if (stripped.length() > MAX_STATUS_REASON_LENGTH) {
-            throw new InvalidFieldException("reason", "must be at most " + MAX_STATUS_REASON_LENGTH + " characters");
-        }
-        return stripped;
+        return Text.required("reason", reason, MAX_STATUS_REASON_LENGTH);
     }
 }
