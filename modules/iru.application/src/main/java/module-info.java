@@ -1,6 +1,7 @@
 /** Use cases, one class per family; every transaction begins here. */
 module iru.application {
     requires transitive iru.domain;
+    requires com.github.benmanes.caffeine;
 
     exports iru.application.health;
     exports iru.application.tenant;

@@ -9,6 +9,8 @@ module iru.interfaces {
     requires io.helidon.http;
     requires io.helidon.webclient;
     requires io.helidon.webclient.api;
+    requires com.github.benmanes.caffeine;
+    requires io.github.bucket4j.core;
 
     exports iru.interfaces.http;
     exports iru.interfaces.health;

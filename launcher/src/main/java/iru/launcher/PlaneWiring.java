@@ -36,6 +36,8 @@ import iru.interfaces.catalog.HttpCatalogFeed;
 import iru.interfaces.control.AdminAuthenticationFilter;
 import iru.interfaces.control.CatalogControlService;
 import iru.interfaces.control.TenantsService;
+import iru.interfaces.http.AuthenticationLimits;
+import iru.interfaces.http.FailedAuthentications;
 import iru.interfaces.openapi.OpenApiService;
 import iru.interfaces.tenant.ApiKeyAuthenticationFilter;
 import iru.interfaces.tenant.ApplicationsService;
@@ -55,8 +57,6 @@ import java.util.Map;
 /** The feature services of each plane, wired by hand. Returns the background workers the plane must stop. */
 final class PlaneWiring {
     private static final StructuredLog LOG = StructuredLog.of(PlaneWiring.class);
-    private static final int TENANT_CACHE_ENTRIES = 10_000;
-    private static final Duration TENANT_CACHE_TTL = Duration.ofSeconds(30);
     /** A creation takes milliseconds; one still provisioning after this was interrupted by a crash. */
     private static final Duration STALE_CREATION_AFTER = Duration.ofMinutes(5);
     private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
@@ -99,7 +99,8 @@ final class PlaneWiring {
         TenantLifecycle lifecycle = new TenantLifecycle(router, core.directory(), core.records(), telemetry);
         // Only the per-request admin check is cached; the catalog sync keeps fetching its credential per sync.
         routing.addFilter(new AdminAuthenticationFilter(
-                new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC())));
+                new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()),
+                new FailedAuthentications(AuthenticationLimits.DEFAULTS)));
         controlServices(lifecycle, core.apiKeys(), catalog).forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
         workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {
@@ -126,13 +127,13 @@ final class PlaneWiring {
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
             Telemetry telemetry, OrmSessions orm, SecretStore secrets) {
         Core core = Core.of(router, telemetry, orm);
-        TenantResolver resolver = new TenantResolver(router, core.directory(), TENANT_CACHE_ENTRIES, TENANT_CACHE_TTL,
-                Clock.systemUTC());
+        TenantResolver resolver = new TenantResolver(router, core.directory(), TenantResolver.Settings.DEFAULTS);
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
                 DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
                 resolver::invalidateAll).start();
         routing.addFilter(new TenantRoutingFilter(resolver, router))
-               .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys()));
+               .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys(),
+                       new FailedAuthentications(AuthenticationLimits.DEFAULTS)));
         CatalogFeed noUpstream = credential -> {
             throw new CatalogUnavailableException("the tenant plane does not sync the catalog", null);
         };

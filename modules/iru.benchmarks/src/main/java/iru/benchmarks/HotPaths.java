@@ -30,8 +30,6 @@ import iru.foundation.migration.SchemaMigrator;
 import iru.foundation.telemetry.Telemetry;
 import iru.testkit.TestDatabases;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -96,7 +94,7 @@ public final class HotPaths {
         String key = keys.issue(tenant, "bench", java.util.Set.of(Scope.ADMIN)).plaintext();
         UserRepository users = new UserRepository(orm);
         UserDirectory userDirectory = new UserDirectory(tx, users, new GroupRepository(orm, users));
-        TenantResolver resolver = new TenantResolver(router, directory, 10_000, Duration.ofSeconds(30), Clock.systemUTC());
+        TenantResolver resolver = new TenantResolver(router, directory, TenantResolver.Settings.DEFAULTS);
 
         System.out.println("iru hot paths — " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + MEASURED + " measured operations each after " + WARMUP + " warm-up, one thread");

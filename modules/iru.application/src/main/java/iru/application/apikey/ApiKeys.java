@@ -12,6 +12,7 @@ import iru.domain.tenant.TenantId;
 import iru.domain.tenant.TenantLocation;
 import iru.domain.tenant.TenantNotFoundException;
 import iru.domain.tenant.TenantStatus;
+import iru.domain.tenant.TenantSuspendedException;
 import iru.foundation.database.TenantRegionRouter;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +36,17 @@ public final class ApiKeys {
         this.events = events;
     }
 
-    /** Control plane: the tenant's first key (or another), found by tenant id through the directory. */
+    /**
+     * Control plane: the tenant's first key (or another), found by tenant id through the directory. A suspended
+     * tenant gets no new key: it could not use one, and the key would outlive the reason for the suspension.
+     */
     public IssuedApiKey issueFor(TenantId tenantId, String name, Set<Scope> scopes) {
         TenantLocation tenant = router.inDirectoryTransaction(c -> directory.findById(c, tenantId))
-                .filter(l -> l.status() == TenantStatus.active)
+                .filter(l -> l.status() == TenantStatus.active || l.status() == TenantStatus.suspended)
                 .orElseThrow(() -> new TenantNotFoundException(tenantId.toString()));
+        if (tenant.status() == TenantStatus.suspended) {
+            throw new TenantSuspendedException(tenantId.toString());
+        }
         return issue(tenant, name, scopes);
     }
 

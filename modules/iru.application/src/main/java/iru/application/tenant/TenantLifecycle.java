@@ -107,7 +107,7 @@ public final class TenantLifecycle {
     public TenantPage list(Optional<TenantId> after, int limit) {
         return telemetry.inUseCase("ListTenants", () -> {
             int size = Math.clamp(limit, 1, MAX_PAGE);
-            List<TenantLocation> rows = router.inDirectoryTransaction(c -> directory.pageOfActive(c, after, size + 1));
+            List<TenantLocation> rows = router.inDirectoryTransaction(c -> directory.pageOfLive(c, after, size + 1));
             List<TenantLocation> page = rows.subList(0, Math.min(size, rows.size()));
             Map<TenantId, String> names = new HashMap<>();
             for (TenantLocation location : page) {
@@ -135,6 +135,51 @@ public final class TenantLifecycle {
             });
             return null;
         });
+    }
+
+    /**
+     * Suspends a live tenant: tenant planes answer every request for it with 403 tenant-suspended, at once through
+     * the directory's change notification. The directory changes first, so a failure before the regional record
+     * changes leaves the tenant refused (fail closed) and a retry completes it. Suspending again is allowed: it
+     * changes nothing but the recorded reason.
+     */
+    public Tenant suspend(TenantId id, String reason) {
+        String why = Tenant.requireStatusReason(reason);
+        return telemetry.inUseCase("SuspendTenant", () -> {
+            TenantLocation location = liveLocation(id);
+            changeRoutingStatus(location, TenantStatus.suspended);
+            return recordStatus(location, TenantStatus.suspended, why);
+        });
+    }
+
+    /**
+     * Resumes a suspended tenant (a no-op for an active one). The regional record changes first and routing last,
+     * so a failure in between leaves the tenant still refused and a retry completes it.
+     */
+    public Tenant resume(TenantId id, String reason) {
+        String why = Tenant.requireStatusReason(reason);
+        return telemetry.inUseCase("ResumeTenant", () -> {
+            TenantLocation location = liveLocation(id);
+            if (location.status() == TenantStatus.active) {
+                return router.inTransaction(location.region(), id.value(), c -> records.find(c, id))
+                        .orElseThrow(() -> new TenantNotFoundException(id.toString()));
+            }
+            Tenant resumed = recordStatus(location, TenantStatus.active, why);
+            changeRoutingStatus(location, TenantStatus.active);
+            return resumed;
+        });
+    }
+
+    private void changeRoutingStatus(TenantLocation location, TenantStatus status) {
+        router.inDirectoryTransaction(c -> {
+            directory.changeStatus(c, location, status);
+            return null;
+        });
+    }
+
+    private Tenant recordStatus(TenantLocation location, TenantStatus status, String reason) {
+        return router.inTransaction(location.region(), location.id().value(),
+                c -> records.changeStatus(c, location.id(), status, reason));
     }
 
     /**
@@ -168,9 +213,10 @@ public final class TenantLifecycle {
     public record ReconciliationResult(int activated, int released) {
     }
 
+    /** The directory entry of a tenant that is active or suspended; anything else is not found. */
     private TenantLocation liveLocation(TenantId id) {
         return router.inDirectoryTransaction(c -> directory.findById(c, id))
-                .filter(l -> l.status() == TenantStatus.active)
+                .filter(l -> l.status() == TenantStatus.active || l.status() == TenantStatus.suspended)
                 .orElseThrow(() -> new TenantNotFoundException(id.toString()));
     }
 }

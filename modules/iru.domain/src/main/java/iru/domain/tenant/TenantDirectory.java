@@ -62,12 +62,41 @@ public final class TenantDirectory {
         }
     }
 
+    /**
+     * Makes a finished creation routable and announces it, so a tenant plane that cached the slug as unknown a moment
+     * ago resolves it now instead of when that miss expires.
+     */
     public void activate(Connection c, TenantId id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
-                "update tenant_directory set status = 'active' where id = ? and status = 'provisioning'")) {
+                "update tenant_directory set status = 'active' where id = ? and status = 'provisioning' returning slug")) {
             s.setObject(1, id.value());
-            s.executeUpdate();
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    announce(c, rs.getString(1));
+                }
+            }
         }
+    }
+
+    /**
+     * Moves a live tenant between `active` and `suspended` and announces it, so tenant planes stop (or resume)
+     * serving it at once rather than when their cached route expires.
+     *
+     * @throws TenantNotFoundException if the tenant is no longer live (deleted meanwhile)
+     */
+    public void changeStatus(Connection c, TenantLocation location, TenantStatus status) throws SQLException {
+        if (status != TenantStatus.active && status != TenantStatus.suspended) {
+            throw new IllegalArgumentException("a live tenant is active or suspended, not " + status);
+        }
+        try (PreparedStatement s = c.prepareStatement("update tenant_directory set status = ?"
+                + " where id = ? and status in ('active', 'suspended')")) {
+            s.setString(1, status.name());
+            s.setObject(2, location.id().value());
+            if (s.executeUpdate() == 0) {
+                throw new TenantNotFoundException(location.id().toString());
+            }
+        }
+        announce(c, location.slug().value());
     }
 
     /** Undoes a reservation whose regional record could not be written. */
@@ -88,9 +117,14 @@ public final class TenantDirectory {
             s.setObject(1, location.id().value());
             s.executeUpdate();
         }
+        announce(c, location.slug().value());
+    }
+
+    /** Tells tenant planes to drop what they cached for this slug; delivered when the transaction commits. */
+    private static void announce(Connection c, String slug) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("select pg_notify(?, ?)")) {
             s.setString(1, CHANGE_CHANNEL);
-            s.setString(2, location.slug().value());
+            s.setString(2, slug);
             s.execute();
         }
     }
@@ -99,17 +133,17 @@ public final class TenantDirectory {
         return one(c, "select id, slug, region, status from tenant_directory where id = ?", id.value());
     }
 
-    /** The live (`active`) tenant with this slug. */
-    public Optional<TenantLocation> findActiveBySlug(Connection c, TenantSlug slug) throws SQLException {
-        return one(c, "select id, slug, region, status from tenant_directory where slug = ? and status = 'active'",
-                slug.value());
+    /** The live tenant with this slug: `active`, or `suspended` (which routing refuses with its own answer). */
+    public Optional<TenantLocation> findLiveBySlug(Connection c, TenantSlug slug) throws SQLException {
+        return one(c, "select id, slug, region, status from tenant_directory where slug = ?"
+                + " and status in ('active', 'suspended')", slug.value());
     }
 
-    /** Active tenants ordered by id, after `after` (exclusive), at most `limit`. */
-    public List<TenantLocation> pageOfActive(Connection c, Optional<TenantId> after, int limit) throws SQLException {
+    /** Live (active or suspended) tenants ordered by id, after `after` (exclusive), at most `limit`. */
+    public List<TenantLocation> pageOfLive(Connection c, Optional<TenantId> after, int limit) throws SQLException {
         List<TenantLocation> page = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("select id, slug, region, status from tenant_directory"
-                + " where status = 'active' and id > ? order by id limit ?")) {
+                + " where status in ('active', 'suspended') and id > ? order by id limit ?")) {
             // new UUID(0, 0) sorts first in PostgreSQL, which compares uuids as unsigned bytes
             s.setObject(1, after.map(TenantId::value).orElse(new UUID(0, 0)));
             s.setInt(2, limit);

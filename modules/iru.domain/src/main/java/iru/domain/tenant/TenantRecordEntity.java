@@ -31,6 +31,10 @@ class TenantRecordEntity {
     @Column(name = "created_at", nullable = false)
     Instant createdAt;
 
+    /** Why the status last changed; the journal keeps every earlier reason. */
+    @Column(name = "status_reason")
+    String statusReason;
+
     protected TenantRecordEntity() {
         // for Hibernate
     }
@@ -42,6 +46,12 @@ class TenantRecordEntity {
         this.region = tenant.region().code();
         this.status = tenant.status().name();
         this.createdAt = tenant.createdAt();
+    }
+
+    /** Sets the status and its reason; Hibernate writes (and the journal records) nothing if neither changed. */
+    void changeStatus(TenantStatus status, String reason) {
+        this.status = status.name();
+        this.statusReason = reason;
     }
 
     Tenant toTenant() {

@@ -36,6 +36,18 @@ public final class TenantRecords {
                 .map(TenantRecordEntity::toTenant));
     }
 
+    /** Records a suspension or resumption with its reason; the row trigger journals it with the acting operator. */
+    public Tenant changeStatus(Connection c, TenantId id, TenantStatus status, String reason) {
+        return orm.inSession(c, session -> {
+            TenantRecordEntity stored = session.find(TenantRecordEntity.class, id.value());
+            if (stored == null) {
+                throw new TenantNotFoundException(id.toString());
+            }
+            stored.changeStatus(status, reason);
+            return stored.toTenant();
+        });
+    }
+
     /** Deletes the record and, by cascade, every tenant-scoped row; the journals record each deletion. */
     public boolean delete(Connection c, TenantId id) {
         return orm.inSession(c, session -> {

@@ -5,7 +5,7 @@ public enum TenantStatus {
     /** Reserved in the directory; the regional record is being written. Not routable. */
     provisioning,
     active,
-    /** Kept but not served (reserved for billing and abuse holds; nothing sets it yet). */
+    /** Kept, slug and data included, but not served: the tenant plane answers 403 tenant-suspended until resumed. */
     suspended,
     /** Tombstone: live data removed from the region, the journal kept. Not routable; the slug is free again. */
     deleted

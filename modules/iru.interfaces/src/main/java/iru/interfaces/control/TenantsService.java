@@ -30,9 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Control API for the tenant lifecycle: create, list, get, delete. */
+/** Control API for the tenant lifecycle: create, list, get, suspend, resume, delete. */
 public final class TenantsService implements HttpService {
     private static final Set<String> CREATE_MEMBERS = Set.of("slug", "name", "region");
+    private static final Set<String> STATUS_CHANGE_MEMBERS = Set.of("reason");
 
     private final TenantLifecycle tenants;
     private final ApiKeys apiKeys;
@@ -48,6 +49,8 @@ public final class TenantsService implements HttpService {
              .get("/v1/tenants", this::list)
              .get("/v1/tenants/{id}", this::get)
              .delete("/v1/tenants/{id}", this::delete)
+             .post("/v1/tenants/{id}/suspend", this::suspend)
+             .post("/v1/tenants/{id}/resume", this::resume)
              .post("/v1/tenants/{id}/api-keys", this::issueApiKey);
     }
 
@@ -101,6 +104,20 @@ public final class TenantsService implements HttpService {
     private void get(ServerRequest req, ServerResponse res) {
         TenantId id = new TenantId(PageParameters.uuidParameter(req, "id"));
         Json.send(res, 200, TenantRepresentation.of(tenants.get(id)));
+    }
+
+    /** Idempotent: suspending a suspended tenant answers 200 again (recording a new reason, if it differs). */
+    private void suspend(ServerRequest req, ServerResponse res) {
+        TenantId id = new TenantId(PageParameters.uuidParameter(req, "id"));
+        String reason = JsonRequest.read(req, STATUS_CHANGE_MEMBERS).requiredString("reason");
+        Json.send(res, 200, TenantRepresentation.of(tenants.suspend(id, reason)));
+    }
+
+    /** Idempotent: resuming an active tenant answers 200 and changes nothing. */
+    private void resume(ServerRequest req, ServerResponse res) {
+        TenantId id = new TenantId(PageParameters.uuidParameter(req, "id"));
+        String reason = JsonRequest.read(req, STATUS_CHANGE_MEMBERS).requiredString("reason");
+        Json.send(res, 200, TenantRepresentation.of(tenants.resume(id, reason)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {

@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * Renders every failure of a route as problem+json: typed failures through {@link ProblemMapping}, anything else
- * as a 500 whose detail leaks nothing and whose correlation id is also on the captured error and the span.
+ * as a 500 whose detail leaks nothing. Every 5xx carries a correlation id that is also on the captured error and
+ * the span.
  * Unmatched paths get a problem too, never the server's plain-text page.
  */
 public final class FailureResponder {
@@ -50,21 +51,23 @@ public final class FailureResponder {
     }
 
     private void respond(ServerRequest req, ServerResponse res, Throwable failure) {
-        Problem problem = ProblemMapping.toProblem(failure).orElseGet(() -> unexpected(failure));
+        Problem problem = ProblemMapping.toProblem(failure)
+                .map(known -> known.type().status() >= 500 ? correlated(known, failure) : known)
+                .orElseGet(() -> correlated(Problem.of(ProblemType.INTERNAL_ERROR,
+                        "An unexpected error occurred. Quote the correlation id when reporting it."), failure));
         if (!res.isSent()) {
             Json.sendProblem(res, problem, req.path().path());
         }
     }
 
-    private Problem unexpected(Throwable failure) {
+    /** Every 5xx, expected (a database down) or not, is captured and carries an id that finds it again. */
+    private Problem correlated(Problem problem, Throwable failure) {
         String correlationId = UUID.randomUUID().toString();
         Span span = Span.current();
         span.recordException(failure);
         span.setStatus(StatusCode.ERROR);
         span.setAttribute(CORRELATION_ID, correlationId);
         errors.capture(failure, correlationId);
-        return Problem.of(ProblemType.INTERNAL_ERROR,
-                        "An unexpected error occurred. Quote the correlation id when reporting it.")
-                .with("correlationId", correlationId);
+        return problem.with("correlationId", correlationId);
     }
 }

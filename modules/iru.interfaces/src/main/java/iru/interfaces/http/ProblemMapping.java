@@ -12,6 +12,7 @@ import iru.domain.common.VersionMismatchException;
 import iru.domain.tenant.IdempotencyKeyReusedException;
 import iru.domain.tenant.SlugTakenException;
 import iru.domain.tenant.TenantNotFoundException;
+import iru.domain.tenant.TenantSuspendedException;
 import iru.domain.validation.InvalidFieldException;
 import java.util.Optional;
 
@@ -38,6 +39,8 @@ public final class ProblemMapping {
                     "'" + e.field() + "' " + e.reason() + ".").with("field", e.field()));
             case TenantNotFoundException e -> Optional.of(Problem.of(ProblemType.TENANT_NOT_FOUND,
                     "No such tenant."));
+            case TenantSuspendedException e -> Optional.of(Problem.of(ProblemType.TENANT_SUSPENDED,
+                    "This tenant is suspended; nothing is served for it until it is resumed."));
             case SlugTakenException e -> Optional.of(Problem.of(ProblemType.CONFLICT, e.getMessage() + ".")
                     .with("field", "slug"));
             case IdempotencyKeyReusedException e -> Optional.of(Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED,

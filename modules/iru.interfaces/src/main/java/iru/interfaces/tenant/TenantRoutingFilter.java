@@ -6,6 +6,8 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import iru.application.tenant.TenantResolver;
 import iru.domain.tenant.TenantLocation;
+import iru.domain.tenant.TenantStatus;
+import iru.domain.tenant.TenantSuspendedException;
 import iru.foundation.database.RegionNotServedException;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.logging.LogContext;
@@ -18,8 +20,10 @@ import java.util.Optional;
 
 /**
  * Runs before every route under `/t/{slug}/`: resolves the tenant through the directory to its region, answers 404
- * for an unknown tenant and 421 for one whose region this deployment does not serve (no query goes to any regional
- * database then), and otherwise binds the tenant for the route and the log lines.
+ * for an unknown tenant, 403 for a suspended one, and 421 for one whose region this deployment does not serve (no
+ * query goes to any regional database in any of these cases), and otherwise binds the tenant for the route and the
+ * log lines. Only "no such tenant" is a 404: a directory that cannot answer propagates as the failure it is (a 5xx
+ * with a correlation id), never as a miss.
  */
 public final class TenantRoutingFilter implements Filter {
     private static final String PREFIX = "/t/";
@@ -48,6 +52,10 @@ public final class TenantRoutingFilter implements Filter {
         }
         TenantLocation tenant = location.get();
         req.context().register(new RequestTenant(tenant.id().toString(), tenant.region().code()));
+        if (tenant.status() == TenantStatus.suspended) {
+            Json.sendProblem(res, ProblemMapping.toProblem(new TenantSuspendedException(slug)).orElseThrow(), path);
+            return;
+        }
         if (!router.serves(tenant.region())) {
             Json.sendProblem(res, ProblemMapping.toProblem(new RegionNotServedException(tenant.region())).orElseThrow(),
                     path);
