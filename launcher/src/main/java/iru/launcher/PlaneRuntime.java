@@ -79,11 +79,13 @@ public final class PlaneRuntime {
             FailureResponder failures = new FailureResponder(errors);
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new RequestLifecycleFilter(telemetry, inFlight))
-                    .register(new HealthService(new ReadinessCheck(databases, telemetry), inFlight));
+                    .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight));
             failures.registerErrorHandler(routing);
             List<AutoCloseable> workers = switch (plane) {
-                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, Secrets.store(config));
-                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, Secrets.store(config));
+                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, Secrets.store(config),
+                        errors);
+                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, Secrets.store(config),
+                        errors);
             };
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());
