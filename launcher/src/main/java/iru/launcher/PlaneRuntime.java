@@ -144,7 +144,7 @@ public final class PlaneRuntime {
             server.stop();
             LOG.info("shutdown.server-stopped", Map.of("step", 2));
             for (AutoCloseable worker : workers) {
-                closeLogged(worker);
+                closeReported(worker);
             }
             LOG.info("shutdown.workers-stopped", Map.of("step", 3, "workers", workers.size()));
             telemetry.shutdown();
@@ -168,11 +168,14 @@ public final class PlaneRuntime {
         }
     }
 
-    private static void closeLogged(AutoCloseable worker) {
+    /** A worker that fails to stop is reported (errors are flushed after the workers stop), and shutdown goes on. */
+    private void closeReported(AutoCloseable worker) {
         try {
             worker.close();
         } catch (Exception e) {
-            LOG.error("shutdown.worker-failed", Map.of("worker", worker.toString()), e);
+            String correlationId = java.util.UUID.randomUUID().toString();
+            LOG.warn("shutdown.worker-failed", Map.of("worker", worker.toString(), "correlation_id", correlationId));
+            errors.capture(e, correlationId);
         }
     }
 }
