@@ -80,11 +80,13 @@ public final class PlaneRuntime {
             FailureResponder failures = new FailureResponder(errors);
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new RequestLifecycleFilter(telemetry, inFlight))
-                    .register(new HealthService(new ReadinessCheck(databases, telemetry), inFlight));
+                    .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight));
             failures.registerErrorHandler(routing);
             List<AutoCloseable> workers = switch (plane) {
-                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, Secrets.store(config));
-                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, Secrets.store(config));
+                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, Secrets.store(config),
+                        errors);
+                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, Secrets.store(config),
+                        errors);
             };
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());
@@ -143,7 +145,7 @@ public final class PlaneRuntime {
             server.stop();
             LOG.info("shutdown.server-stopped", Map.of("step", 2));
             for (AutoCloseable worker : workers) {
-                closeLogged(worker);
+                closeReported(worker);
             }
             LOG.info("shutdown.workers-stopped", Map.of("step", 3, "workers", workers.size()));
             telemetry.shutdown();
@@ -167,11 +169,14 @@ public final class PlaneRuntime {
         }
     }
 
-    private static void closeLogged(AutoCloseable worker) {
+    /** A worker that fails to stop is reported (errors are flushed after the workers stop), and shutdown goes on. */
+    private void closeReported(AutoCloseable worker) {
         try {
             worker.close();
         } catch (Exception e) {
-            LOG.error("shutdown.worker-failed", Map.of("worker", worker.toString()), e);
+            String correlationId = java.util.UUID.randomUUID().toString();
+            LOG.warn("shutdown.worker-failed", Map.of("worker", worker.toString(), "correlation_id", correlationId));
+            errors.capture(e, correlationId);
         }
     }
 }

@@ -27,6 +27,7 @@ import iru.foundation.database.ChangeNotificationListener;
 import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.OrmSessions;
 import iru.foundation.database.TenantRegionRouter;
+import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.workers.PeriodicWorker;
 import iru.foundation.secrets.CachingSecretStore;
@@ -89,7 +90,7 @@ final class PlaneWiring {
     }
 
     static List<AutoCloseable> control(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
-            Telemetry telemetry, OrmSessions orm, SecretStore secrets) {
+            Telemetry telemetry, OrmSessions orm, SecretStore secrets, ErrorReporter errors) {
         secrets.fetch(AdminAuthenticationFilter.ADMIN_TOKEN_SECRET); // fail at startup, not on the first request
         Core core = Core.of(router, telemetry, orm);
         CatalogFeed feed = config.catalogUrl().<CatalogFeed>map(HttpCatalogFeed::new).orElse(credential -> {
@@ -108,13 +109,13 @@ final class PlaneWiring {
             if (result.activated() + result.released() > 0) {
                 LOG.info("tenants.reconciled", Map.of("activated", result.activated(), "released", result.released()));
             }
-        }).start());
+        }, errors).start());
         if (config.catalogSyncInterval().isPositive()) {
             workers.add(new PeriodicWorker("catalog-sync", config.catalogSyncInterval(), () -> {
                 var result = catalog.sync();
                 LOG.info("catalog.synced", Map.of("added", result.added(), "updated", result.updated(),
                         "removed", result.removed(), "deprecated", result.deprecated(), "total", result.total()));
-            }).start());
+            }, errors).start());
         }
         return List.copyOf(workers);
     }
@@ -125,12 +126,12 @@ final class PlaneWiring {
     }
 
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
-            Telemetry telemetry, OrmSessions orm, SecretStore secrets) {
+            Telemetry telemetry, OrmSessions orm, SecretStore secrets, ErrorReporter errors) {
         Core core = Core.of(router, telemetry, orm);
         TenantResolver resolver = new TenantResolver(router, core.directory(), TenantResolver.Settings.DEFAULTS);
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
                 DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
-                resolver::invalidateAll).start();
+                resolver::invalidateAll, errors).start();
         routing.addFilter(new TenantRoutingFilter(resolver, router))
                .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys(),
                        new FailedAuthentications(AuthenticationLimits.DEFAULTS)));

@@ -128,6 +128,14 @@ class LauncherProcessIT {
         assertNotEquals(0, config.process.exitValue());
         assertTrue(config.output().contains("IRU_POOL_MAX"), config.output());
 
+        Map<String, String> devInProduction = new HashMap<>(env);
+        devInProduction.put("IRU_ENV", "production"); // with the bundled dev secret store
+        DistributionProcess production = DistributionProcess.run(devInProduction, "--plane=tenant");
+        assertNotEquals(0, production.process.exitValue());
+        assertEquals(1, production.lines().size(), production.output());
+        assertTrue(production.output().contains("IRU_SECRETS") && production.output().contains("IRU_ENV=production"),
+                production.output());
+
         for (String command : List.of("--help", "migrate --help", "verify-audit --help")) {
             DistributionProcess help = DistributionProcess.run(env, command.split(" "));
             assertEquals(0, help.process.exitValue(), command);

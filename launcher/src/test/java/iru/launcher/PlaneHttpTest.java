@@ -106,6 +106,12 @@ class PlaneHttpTest {
             assertEquals(503, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("https://iru.dev/problems/not-ready"), ready.body());
             assertTrue(ready.body().contains("\"eu\":false"), ready.body());
+            // Which database and why, as a category; where it lives and what the server said stay internal.
+            assertTrue(ready.body().matches(".*\"failures\":\\{\"eu\":\"(timeout|unreachable)\"}.*"), ready.body());
+            assertTrue(ready.body().matches(".*\"correlationId\":\"[0-9a-f-]{36}\".*"), ready.body());
+            assertFalse(ready.body().contains(database), ready.body());
+            assertFalse(ready.body().contains("127.0.0.1") || ready.body().contains("jdbc:"), ready.body());
+            assertFalse(ready.body().contains("iru_app"), ready.body());
             assertEquals(200, plane.get("/livez").statusCode());
         } finally {
             TestDatabases.admin("alter database " + database + " allow_connections true");

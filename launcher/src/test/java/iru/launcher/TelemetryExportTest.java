@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCollector;
+import iru.testkit.TestDatabases;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +50,35 @@ class TelemetryExportTest {
             var envelopes = sentry.received().stream().filter(r -> r.path().equals("/api/42/envelope/")).toList();
             assertTrue(envelopes.stream().anyMatch(e -> e.text().contains(correlationId)),
                     "the captured event carries the correlation id: " + sentry.received());
+        }
+    }
+
+    @Test
+    void aDatabaseFailingReadinessIsReportedOnceWithItsCauseUnderTheCorrelationIdTheProbeShows() throws Exception {
+        try (LoopbackCollector sentry = LoopbackCollector.start()) {
+            String dsn = "http://0123456789abcdef@127.0.0.1:" + sentry.base().getPort() + "/44";
+            var plane = deployment.start(Plane.tenant, Map.of("IRU_SENTRY_DSN", dsn, "IRU_SENTRY_SAMPLE_RATE", "1.0"));
+            String database = deployment.databases.names()[2];
+            TestDatabases.admin("alter database " + database + " allow_connections false");
+            TestDatabases.admin("select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
+                    + database + "'");
+            String first;
+            String second;
+            try {
+                var ready = plane.get("/readyz");
+                assertEquals(503, ready.statusCode(), ready.body());
+                first = Json.MAPPER.readTree(ready.body()).get("correlationId").asText();
+                second = Json.MAPPER.readTree(plane.get("/readyz").body()).get("correlationId").asText();
+            } finally {
+                TestDatabases.admin("alter database " + database + " allow_connections true");
+            }
+            assertEquals(first, second, "the same outage answers with the same correlation id");
+            plane.runtime().stop(); // flushes error reporting
+            var events = sentry.received().stream().filter(r -> r.path().equals("/api/44/envelope/"))
+                    .map(LoopbackCollector.Received::text).filter(t -> t.contains("DatabaseNotReadyException")).toList();
+            assertEquals(1, events.size(), "one report per outage, not one per probe: " + events);
+            assertTrue(events.getFirst().contains(first), events.getFirst());
+            assertTrue(events.getFirst().contains("database eu is not ready"), events.getFirst());
         }
     }
 

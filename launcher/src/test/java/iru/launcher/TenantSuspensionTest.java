@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.trace.SpanKind;
 import iru.application.tenant.TenantResolver;
+import iru.foundation.config.IruConfig;
 import iru.interfaces.http.Json;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -201,7 +202,7 @@ class TenantSuspensionTest {
     @Test
     void aFailingDirectoryIsA5xxWithACorrelationIdNeverA404AndIsNotCached() throws Exception {
         var tenant = TestDeployment.createTenant(control, "fragile-co", "us"); // not resolved by the tenant plane yet
-        String appRole = deployment.environment.getOrDefault("IRU_DB_APP_USER", "iru_app");
+        String appRole = IruConfig.from(deployment.environment).database().tenantRuntime().user();
         try (Connection c = deployment.databases.connectAsOwner("directory"); Statement s = c.createStatement()) {
             s.execute("revoke select on tenant_directory from " + appRole);
         }

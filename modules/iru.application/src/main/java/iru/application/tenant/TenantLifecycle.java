@@ -70,10 +70,16 @@ public final class TenantLifecycle {
             try {
                 return new TenantCreation(complete(planned.id(), planned), false);
             } catch (RuntimeException e) {
-                router.inDirectoryTransaction(c -> {
-                    directory.release(c, planned.id());
-                    return null;
-                });
+                try {
+                    router.inDirectoryTransaction(c -> {
+                        directory.release(c, planned.id());
+                        return null;
+                    });
+                } catch (RuntimeException releaseFailure) {
+                    // The creation's failure is the one to report; the failed release rides along with it, and the
+                    // reconciliation worker releases the reservation later.
+                    e.addSuppressed(releaseFailure);
+                }
                 throw e;
             }
         });

@@ -12,6 +12,7 @@ public final class EnvironmentKeys {
 
     static {
         Map<String, String> m = new LinkedHashMap<>();
+        m.put("IRU_ENV", "iru.env");
         m.put("IRU_HTTP_PORT", "iru.http.port");
         m.put("IRU_SHUTDOWN_DRAIN_SECONDS", "iru.shutdown.drain-seconds");
         m.put("IRU_REGIONS", "iru.regions");

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,6 +28,7 @@ import java.util.Set;
  * @param catalogSyncInterval how often the control plane syncs the catalog by itself; zero = only on request
  * @param devRoutes         diagnostic routes used by tests; off by default
  * @param environment       the raw variables, for components (such as the dev secret store) that read their own
+ * @param deployment        `dev` or `production` (`IRU_ENV`); production refuses dev-only settings at startup
  */
 public record IruConfig(
         int httpPort,
@@ -39,16 +42,62 @@ public record IruConfig(
         Optional<java.net.URI> catalogUrl,
         Duration catalogSyncInterval,
         boolean devRoutes,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        Deployment deployment) {
+
+    /** Variables that carry a database password; production logs in with IAM tokens and must set none of them. */
+    private static final List<String> PASSWORD_VARIABLES = List.of("IRU_DB_PASSWORD", "IRU_DB_TENANT_PASSWORD",
+            "IRU_DB_CONTROL_PASSWORD");
 
     public IruConfig {
         servedRegions = Set.copyOf(servedRegions);
         environment = Map.copyOf(environment);
+        Objects.requireNonNull(deployment, "deployment");
+        if (deployment == Deployment.PRODUCTION) {
+            refuseDevelopmentSettings(secretsProvider, database, devRoutes, environment);
+        }
+    }
+
+    /** Whether this process runs in production; the one question other code asks of the deployment. */
+    public boolean production() {
+        return deployment == Deployment.PRODUCTION;
+    }
+
+    /**
+     * A production process that starts with a dev convenience left on would run with a weaker guarantee than the
+     * operator believes, so each one stops startup naming the variable to change.
+     */
+    private static void refuseDevelopmentSettings(String secretsProvider, DatabaseSettings database, boolean devRoutes,
+            Map<String, String> environment) {
+        if (!"aws".equals(secretsProvider)) {
+            throw inProduction("iru.secrets.provider", "must be aws (the dev store reads secrets from variables)");
+        }
+        if (!database.iamAuthentication()) {
+            throw inProduction("iru.db.auth", "must be iam (RDS IAM tokens; no standing database password)");
+        }
+        for (String variable : PASSWORD_VARIABLES) {
+            if (!environment.getOrDefault(variable, "").isEmpty()) {
+                throw inProduction(EnvironmentKeys.VARIABLE_TO_KEY.get(variable),
+                        "must not be set (production logs in with IAM tokens)");
+            }
+        }
+        if (!database.owner().password().isEmpty()
+                || database.runtimeRoles().stream().anyMatch(role -> !role.password().isEmpty())) {
+            throw inProduction("iru.db.password", "no database password may be configured (IAM tokens only)");
+        }
+        if (devRoutes) {
+            throw inProduction("iru.dev.routes", "must be false (diagnostic routes are for tests)");
+        }
+    }
+
+    private static InvalidConfigurationException inProduction(String key, String problem) {
+        return new InvalidConfigurationException(EnvironmentKeys.describe(key), problem + " when IRU_ENV=production");
     }
 
     @Override
     public String toString() {
-        return "IruConfig[httpPort=" + httpPort + ", regions=" + servedRegions + ", database=" + database + "]";
+        return "IruConfig[deployment=" + deployment.code() + ", httpPort=" + httpPort + ", regions=" + servedRegions
+                + ", database=" + database + "]";
     }
 
     /** Reads the process environment over the bundled defaults. */
@@ -75,6 +124,7 @@ public record IruConfig(
     }
 
     private static IruConfig parse(Reader r, Map<String, String> environment) {
+        Deployment deployment = Deployment.fromCode(r.oneOf("iru.env", Set.of("dev", "production")));
         int port = r.integer("iru.http.port", -1, 65535);
         Duration drain = Duration.ofSeconds(r.integer("iru.shutdown.drain-seconds", 0, 600));
         Set<Region> regions = r.regions("iru.regions");
@@ -87,8 +137,8 @@ public record IruConfig(
                 r.jdbcUrl("iru.db.directory-url"),
                 urls,
                 new DatabaseCredentials(r.nonBlank("iru.db.user"), r.text("iru.db.password")),
-                new DatabaseCredentials(r.nonBlank("iru.db.tenant-user"), r.text("iru.db.tenant-password")),
-                new DatabaseCredentials(r.nonBlank("iru.db.control-user"), r.text("iru.db.control-password")),
+                new DatabaseCredentials(r.nonBlank("iru.db.tenant-user"), runtimePassword(r, deployment, "iru.db.tenant-password")),
+                new DatabaseCredentials(r.nonBlank("iru.db.control-user"), runtimePassword(r, deployment, "iru.db.control-password")),
                 r.integer("iru.db.pool-max", 1, 500),
                 Duration.ofSeconds(r.integer("iru.db.connect-timeout-seconds", 1, 60)),
                 r.oneOf("iru.db.auth", Set.of("password", "iam")).equals("iam"),
@@ -108,7 +158,15 @@ public record IruConfig(
         Duration syncInterval = Duration.ofSeconds(r.integer("iru.catalog.sync-interval-seconds", 0, 7 * 24 * 3600));
         boolean devRoutes = r.bool("iru.dev.routes");
         return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy, catalog,
-                syncInterval, devRoutes, environment);
+                syncInterval, devRoutes, environment, deployment);
+    }
+
+    /**
+     * The bundled runtime passwords are laptop defaults; in production only the environment could supply one, and the
+     * production rules refuse that, so the defaults must not ride along unnoticed.
+     */
+    private static String runtimePassword(Reader r, Deployment deployment, String key) {
+        return deployment == Deployment.PRODUCTION ? "" : r.text(key);
     }
 
     /** Reads one key at a time and turns every bad value into an error that names it. */

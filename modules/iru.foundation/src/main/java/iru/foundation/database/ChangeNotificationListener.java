@@ -1,11 +1,13 @@
 package iru.foundation.database;
 
 import iru.foundation.config.DatabaseCredentials;
+import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -13,6 +15,8 @@ import org.postgresql.PGNotification;
 /**
  * A background worker that LISTENs on one PostgreSQL channel over its own connection and hands each payload to a
  * callback. While disconnected it cannot know what it missed, so on every (re)connect it calls `onResync` first.
+ * A lost connection or a failing callback is reported with its stack, and the listener reconnects (with backoff)
+ * rather than dying: a dead listener would leave caches stale without anyone noticing.
  */
 public final class ChangeNotificationListener implements AutoCloseable {
     private static final StructuredLog LOG = StructuredLog.of(ChangeNotificationListener.class);
@@ -24,11 +28,12 @@ public final class ChangeNotificationListener implements AutoCloseable {
     private final String channel;
     private final Consumer<String> onNotification;
     private final Runnable onResync;
+    private final ErrorReporter errors;
     private final Thread thread;
     private volatile boolean running = true;
 
     public ChangeNotificationListener(String jdbcUrl, DatabaseLogin login, DatabaseCredentials credentials, String channel,
-            Consumer<String> onNotification, Runnable onResync) {
+            Consumer<String> onNotification, Runnable onResync, ErrorReporter errors) {
         if (!channel.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("unsafe channel name " + channel);
         }
@@ -38,6 +43,7 @@ public final class ChangeNotificationListener implements AutoCloseable {
         this.channel = channel;
         this.onNotification = onNotification;
         this.onResync = onResync;
+        this.errors = errors;
         this.thread = Thread.ofPlatform().name("listen-" + channel).daemon().unstarted(this::run);
     }
 
@@ -64,10 +70,12 @@ public final class ChangeNotificationListener implements AutoCloseable {
                         }
                     }
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    LOG.warn("listen.disconnected", Map.of("channel", channel, "error", String.valueOf(e.getMessage()),
+                    String correlationId = UUID.randomUUID().toString();
+                    LOG.warn("listen.failed", Map.of("channel", channel, "correlation_id", correlationId,
                             "retry_ms", backoffMillis));
+                    errors.capture(e, correlationId);
                     sleep(backoffMillis);
                     backoffMillis = Math.min(backoffMillis * 2, 10_000);
                 }

@@ -118,15 +118,15 @@ public final class RegionalDatabases implements AutoCloseable {
     /**
      * Pings every pool at once, each bounded by {@link #PING_TIMEOUT}: a database that does not answer in time counts
      * as down, so the readiness probe answers quickly instead of waiting for the pool's connect timeout. The pings
-     * carry the caller's trace context, so their SQL spans join the caller's trace.
+     * carry the caller's trace context, so their SQL spans join the caller's trace. Each failure keeps its cause.
      */
-    public Map<String, Boolean> ping() {
+    public Map<String, DatabasePing> ping() {
         Map<String, DataSource> all = new LinkedHashMap<>();
         all.put("directory", directory);
         regions.forEach((region, ds) -> all.put(region.code(), ds));
-        Map<String, Boolean> result = new LinkedHashMap<>();
+        Map<String, DatabasePing> result = new LinkedHashMap<>();
         try (ExecutorService executor = Context.taskWrapping(Executors.newVirtualThreadPerTaskExecutor())) {
-            Map<String, Future<Boolean>> pings = new LinkedHashMap<>();
+            Map<String, Future<DatabasePing>> pings = new LinkedHashMap<>();
             all.forEach((name, ds) -> pings.put(name, executor.submit(() -> ping(ds))));
             long deadline = System.nanoTime() + PING_TIMEOUT.toNanos();
             pings.forEach((name, ping) -> result.put(name, answered(ping, deadline)));
@@ -135,23 +135,25 @@ public final class RegionalDatabases implements AutoCloseable {
         return result;
     }
 
-    private static boolean answered(Future<Boolean> ping, long deadline) {
+    private static DatabasePing answered(Future<DatabasePing> ping, long deadline) {
         try {
             return ping.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return false;
+        } catch (TimeoutException e) {
+            return DatabasePing.timedOut(new TimeoutException("no answer within " + PING_TIMEOUT.toMillis() + " ms"));
+        } catch (ExecutionException e) {
+            return DatabasePing.failed(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return DatabasePing.failed(e);
         }
     }
 
-    private static boolean ping(DataSource dataSource) {
+    private static DatabasePing ping(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
             s.execute("select 1");
-            return true;
+            return DatabasePing.answered();
         } catch (SQLException e) {
-            return false;
+            return DatabasePing.failed(e);
         }
     }
 

@@ -2,10 +2,12 @@ package iru.foundation.database;
 
 import iru.foundation.config.Region;
 import iru.foundation.logging.LogContext;
+import iru.foundation.logging.StructuredLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -15,6 +17,8 @@ import javax.sql.DataSource;
  * here is refused before any connection is taken: there is no fallback region.
  */
 public final class TenantRegionRouter {
+    private static final StructuredLog LOG = StructuredLog.of(TenantRegionRouter.class);
+
     private final RegionalDatabases databases;
 
     public TenantRegionRouter(RegionalDatabases databases) {
@@ -113,7 +117,8 @@ public final class TenantRegionRouter {
 
     /**
      * Hands the connection back as the pool lent it. A connection the failure broke cannot be reset; the pool
-     * evicts it, and the failure that broke it is the one to report, so this one is dropped.
+     * evicts it, and the failure that broke it is the one to report, so this one is only logged (it may also follow
+     * a successful transaction, and then it is the only trace that a connection went bad).
      */
     private static void restoreAutoCommit(Connection connection) {
         try {
@@ -121,7 +126,8 @@ public final class TenantRegionRouter {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException brokenConnection) {
-            // evicted by the pool; see above
+            LOG.warn("db.connection-reset-failed", Map.of("sql_state", String.valueOf(brokenConnection.getSQLState()),
+                    "error", String.valueOf(brokenConnection.getMessage())));
         }
     }
 

@@ -3,13 +3,24 @@ package iru.foundation.errors;
 import iru.foundation.logging.StructuredLog;
 import java.util.Map;
 
-/** Used when no Sentry DSN is configured: every captured error becomes one JSON log line. */
+/**
+ * Used when no Sentry DSN is configured: every captured error becomes one JSON log line, its messages and stack
+ * scrubbed of row values by {@link StructuredLog}.
+ */
 public final class LogErrorReporter implements ErrorReporter {
-    private static final StructuredLog LOG = StructuredLog.of(LogErrorReporter.class);
+    private final StructuredLog log;
+
+    public LogErrorReporter() {
+        this(StructuredLog.of(LogErrorReporter.class));
+    }
+
+    public LogErrorReporter(StructuredLog log) {
+        this.log = log;
+    }
 
     @Override
     public void capture(Throwable error, String correlationId) {
-        LOG.error("error.captured", Map.of("correlation_id", correlationId), error);
+        log.error("error.captured", Map.of("correlation_id", correlationId), error);
     }
 
     @Override

@@ -1,6 +1,10 @@
 package iru.foundation.errors;
 
+import io.sentry.Breadcrumb;
 import io.sentry.Sentry;
+import io.sentry.SentryEvent;
+import io.sentry.protocol.Message;
+import io.sentry.protocol.SentryException;
 import iru.foundation.logging.StructuredLog;
 import java.util.Map;
 
@@ -15,6 +19,10 @@ public final class SentryErrorReporter implements ErrorReporter {
             options.setSampleRate(sampleRate);
             options.setServerName(serviceName);
             options.setEnableShutdownHook(false); // our ordered shutdown flushes it
+            options.setSendDefaultPii(false);
+            // The last step before an event leaves: whatever path put text into it, the text is scrubbed here.
+            options.setBeforeSend((event, hint) -> scrub(event));
+            options.setBeforeBreadcrumb((breadcrumb, hint) -> scrub(breadcrumb));
         });
     }
 
@@ -23,6 +31,8 @@ public final class SentryErrorReporter implements ErrorReporter {
         LOG.error("error.captured", Map.of("correlation_id", correlationId, "sink", "sentry"), error);
         Sentry.withScope(scope -> {
             scope.setTag("correlation_id", correlationId);
+            ErrorScrubber.sqlState(error).ifPresent(state -> scope.setTag("sql_state", state));
+            ErrorScrubber.constraint(error).ifPresent(constraint -> scope.setTag("constraint", constraint));
             Sentry.captureException(error);
         });
     }
@@ -31,6 +41,39 @@ public final class SentryErrorReporter implements ErrorReporter {
     public void flush() {
         Sentry.flush(FLUSH_TIMEOUT_MILLIS);
         Sentry.close();
+    }
+
+    static SentryEvent scrub(SentryEvent event) {
+        if (event.getExceptions() != null) {
+            for (SentryException exception : event.getExceptions()) {
+                exception.setValue(ErrorScrubber.scrub(exception.getValue()));
+            }
+        }
+        Message message = event.getMessage();
+        if (message != null) {
+            message.setMessage(ErrorScrubber.scrub(message.getMessage()));
+            message.setFormatted(ErrorScrubber.scrub(message.getFormatted()));
+            if (message.getParams() != null) {
+                message.setParams(message.getParams().stream().map(ErrorScrubber::scrub).toList());
+            }
+        }
+        if (event.getBreadcrumbs() != null) {
+            event.getBreadcrumbs().forEach(SentryErrorReporter::scrub);
+        }
+        if (event.getExtras() != null) {
+            event.getExtras().replaceAll((key, value) -> scrubText(value));
+        }
+        return event;
+    }
+
+    private static Breadcrumb scrub(Breadcrumb breadcrumb) {
+        breadcrumb.setMessage(ErrorScrubber.scrub(breadcrumb.getMessage()));
+        breadcrumb.getData().replaceAll((key, value) -> scrubText(value));
+        return breadcrumb;
+    }
+
+    private static Object scrubText(Object value) {
+        return value instanceof String text ? ErrorScrubber.scrub(text) : value;
     }
 
     /** Picks Sentry when a DSN is configured, the JSON log otherwise. */

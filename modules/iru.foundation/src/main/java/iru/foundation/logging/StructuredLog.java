@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import iru.foundation.errors.ErrorScrubber;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,17 +20,24 @@ public final class StructuredLog {
     private static final PrintStream OUT = System.out;
 
     private final String logger;
+    private final PrintStream out;
 
-    private StructuredLog(String logger) {
+    private StructuredLog(String logger, PrintStream out) {
         this.logger = logger;
+        this.out = out;
     }
 
     public static StructuredLog of(Class<?> owner) {
-        return new StructuredLog(owner.getName());
+        return new StructuredLog(owner.getName(), OUT);
+    }
+
+    /** A log writing to `out` instead of standard output, so a test can read exactly what would be written. */
+    public static StructuredLog of(Class<?> owner, PrintStream out) {
+        return new StructuredLog(owner.getName(), out);
     }
 
     public void info(String event, Map<String, ?> fields) {
-        write("INFO", logger, event, fields, null);
+        write(out, "INFO", logger, event, fields, null);
     }
 
     public void info(String event) {
@@ -39,14 +45,19 @@ public final class StructuredLog {
     }
 
     public void warn(String event, Map<String, ?> fields) {
-        write("WARN", logger, event, fields, null);
+        write(out, "WARN", logger, event, fields, null);
     }
 
     public void error(String event, Map<String, ?> fields, Throwable error) {
-        write("ERROR", logger, event, fields, error);
+        write(out, "ERROR", logger, event, fields, error);
     }
 
     static void write(String level, String logger, String event, Map<String, ?> fields, Throwable error) {
+        write(OUT, level, logger, event, fields, error);
+    }
+
+    private static void write(PrintStream out, String level, String logger, String event, Map<String, ?> fields,
+            Throwable error) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("ts", Instant.now().toString());
         line.put("level", level);
@@ -63,22 +74,26 @@ public final class StructuredLog {
         if (LogContext.REGION.isBound()) {
             line.put("region", LogContext.REGION.get());
         }
-        fields.forEach(line::put);
+        // Every text is scrubbed: library messages (Hibernate's SQL warnings) and error fields quote row values.
+        fields.forEach((key, value) -> line.put(key, value instanceof String text ? ErrorScrubber.scrub(text) : value));
         if (error != null) {
-            line.put("error", error.getClass().getName() + ": " + error.getMessage());
-            StringWriter trace = new StringWriter();
-            error.printStackTrace(new PrintWriter(trace));
-            line.put("stack", trace.toString());
+            line.put("error", ErrorScrubber.describe(error));
+            ErrorScrubber.sqlState(error).ifPresent(state -> line.put("sql_state", state));
+            ErrorScrubber.constraint(error).ifPresent(constraint -> line.put("constraint", constraint));
+            line.put("stack", ErrorScrubber.stackTrace(error));
         }
         String json;
         try {
             json = JSON.writeValueAsString(line);
         } catch (JsonProcessingException e) {
-            json = "{\"level\":\"ERROR\",\"event\":\"log.unserializable\",\"logger\":\"" + logger + "\"}";
+            // Still one parseable line, now saying which event was lost and why, instead of dropping both.
+            json = "{\"level\":\"ERROR\",\"event\":\"log.unserializable\",\"logger\":\"" + logger
+                    + "\",\"lost_event\":\"" + event.replaceAll("[^A-Za-z0-9._-]", "_")
+                    + "\",\"error\":\"" + e.getClass().getSimpleName() + "\"}";
         }
-        synchronized (OUT) {
-            OUT.println(json);
-            OUT.flush(); // a pipe is block-buffered; a line that waits in a buffer is lost if the process dies
+        synchronized (out) {
+            out.println(json);
+            out.flush(); // a pipe is block-buffered; a line that waits in a buffer is lost if the process dies
         }
     }
 }

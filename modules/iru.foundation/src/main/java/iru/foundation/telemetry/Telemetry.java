@@ -19,6 +19,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import iru.foundation.config.TelemetrySettings;
+import iru.foundation.errors.ErrorScrubber;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * when an OTLP endpoint is configured, or to the extra exporters a test hands in.
  */
 public final class Telemetry {
+    private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+    private static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
     private static final AttributeKey<String> USE_CASE = AttributeKey.stringKey("iru.use_case");
 
     private final OpenTelemetrySdk sdk;
@@ -71,12 +74,22 @@ public final class Telemetry {
         try (Scope ignored = span.makeCurrent()) {
             return work.get();
         } catch (RuntimeException | Error e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
+            recordFailure(span, e);
             throw e;
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * Marks the span failed and records the exception with its message and stack scrubbed of row values: span events
+     * leave the process like error reports do, so they carry no personal data either.
+     */
+    public static void recordFailure(Span span, Throwable failure) {
+        span.recordException(failure, Attributes.of(
+                EXCEPTION_MESSAGE, ErrorScrubber.scrub(String.valueOf(failure.getMessage())),
+                EXCEPTION_STACKTRACE, ErrorScrubber.stackTrace(failure)));
+        span.setStatus(StatusCode.ERROR);
     }
 
     /** Exports what is buffered and stops; bounded so a dead collector cannot hold up shutdown. */

@@ -1,12 +1,15 @@
 package iru.foundation.workers;
 
+import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A background loop that runs one round of work every `interval` on a virtual thread until closed. A failed round
- * is logged and the next round runs as planned; closing interrupts the wait and waits (bounded) for a round in
+ * reaches the error reporter with its stack and the next round runs as planned; closing interrupts the wait and
+ * waits (bounded) for a round in
  * progress, so the ordered shutdown can stop workers before it closes the pools they use.
  */
 public final class PeriodicWorker implements AutoCloseable {
@@ -17,7 +20,7 @@ public final class PeriodicWorker implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public PeriodicWorker(String name, Duration interval, Runnable round) {
+    public PeriodicWorker(String name, Duration interval, Runnable round, ErrorReporter errors) {
         this.name = name;
         this.thread = Thread.ofVirtual().name(name).unstarted(() -> {
             while (running) {
@@ -28,8 +31,13 @@ public final class PeriodicWorker implements AutoCloseable {
                 }
                 try {
                     round.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("worker.round-failed", Map.of("worker", name, "error", String.valueOf(e.getMessage())));
+                } catch (RuntimeException | Error e) {
+                    String correlationId = UUID.randomUUID().toString();
+                    LOG.warn("worker.round-failed", Map.of("worker", name, "correlation_id", correlationId));
+                    errors.capture(e, correlationId);
+                    if (e instanceof VirtualMachineError fatal) {
+                        throw fatal; // reported; a JVM out of memory is not a round to retry
+                    }
                 }
             }
         });

@@ -78,4 +78,79 @@ class IruConfigTest {
         assertFalse(config.toString().contains("s3cret"), config.toString());
         assertFalse(config.database().toString().contains("s3cret"));
     }
+
+    /** A production environment done right: Secrets Manager, IAM database logins, no passwords, no dev routes. */
+    private static Map<String, String> production() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("IRU_ENV", "production");
+        env.put("IRU_SECRETS", "aws");
+        env.put("IRU_DB_AUTH", "iam");
+        return env;
+    }
+
+    private static void assertRefusedNaming(String variable, Map<String, String> env) {
+        var e = assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(env));
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
+        assertTrue(e.getMessage().contains("IRU_ENV=production"), e.getMessage());
+    }
+
+    @Test
+    void developmentIsTheDefaultDeployment() {
+        IruConfig config = IruConfig.from(Map.of());
+        assertEquals(Deployment.DEV, config.deployment());
+        assertFalse(config.production());
+        assertEquals("iru_tenant_dev", config.database().tenantRuntime().password());
+        assertEquals("iru_control_dev", config.database().controlRuntime().password());
+    }
+
+    @Test
+    void properProductionConfigurationParses() {
+        IruConfig config = IruConfig.from(production());
+        assertTrue(config.production());
+        assertEquals("aws", config.secretsProvider());
+        assertTrue(config.database().iamAuthentication());
+        // The bundled laptop password does not ride along into production.
+        assertEquals("", config.database().tenantRuntime().password());
+        assertEquals("", config.database().controlRuntime().password());
+        assertEquals("", config.database().owner().password());
+    }
+
+    @Test
+    void productionRefusesTheDevSecretStore() {
+        Map<String, String> env = production();
+        env.put("IRU_SECRETS", "dev");
+        assertRefusedNaming("IRU_SECRETS", env);
+        env.remove("IRU_SECRETS"); // the bundled default is dev too
+        assertRefusedNaming("IRU_SECRETS", env);
+    }
+
+    @Test
+    void productionRefusesPasswordDatabaseLogins() {
+        Map<String, String> env = production();
+        env.remove("IRU_DB_AUTH"); // the bundled default is password
+        assertRefusedNaming("IRU_DB_AUTH", env);
+    }
+
+    @Test
+    void productionRefusesADatabasePasswordFromTheEnvironment() {
+        Map<String, String> owner = production();
+        owner.put("IRU_DB_PASSWORD", "hunter2");
+        assertRefusedNaming("IRU_DB_PASSWORD", owner);
+        Map<String, String> runtime = production();
+        runtime.put("IRU_DB_TENANT_PASSWORD", "hunter2");
+        assertRefusedNaming("IRU_DB_TENANT_PASSWORD", runtime);
+    }
+
+    @Test
+    void productionRefusesDevRoutes() {
+        Map<String, String> env = production();
+        env.put("IRU_DEV_ROUTES", "true");
+        assertRefusedNaming("IRU_DEV_ROUTES", env);
+    }
+
+    @Test
+    void rejectsUnknownDeploymentNamingTheVariable() {
+        var e = assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(Map.of("IRU_ENV", "prod")));
+        assertTrue(e.getMessage().contains("IRU_ENV"), e.getMessage());
+    }
 }

@@ -41,7 +41,17 @@ public final class HealthService implements HttpService {
             Json.send(res, 200, Map.of("status", "ready", "databases", report.databases()));
             return;
         }
-        Json.sendProblem(res, Problem.of(ProblemType.NOT_READY, "Not every database answers a ping.")
-                .with("databases", report.databases()), req.path().path());
+        // Names and categories only: hosts, users and server messages stay in the report under the correlation id.
+        Problem problem = Problem.of(ProblemType.NOT_READY, report.ready()
+                        ? "The process is draining its requests before it stops."
+                        : "Not every database answers a ping.")
+                .with("databases", report.databases());
+        if (!report.ready()) {
+            problem = problem.with("failures", report.failures());
+        }
+        if (report.correlationId().isPresent()) {
+            problem = problem.with("correlationId", report.correlationId().get());
+        }
+        Json.sendProblem(res, problem, req.path().path());
     }
 }

@@ -6,8 +6,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import iru.foundation.errors.ErrorReporter;
+import iru.foundation.telemetry.Telemetry;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -64,8 +64,7 @@ public final class FailureResponder {
     private Problem correlated(Problem problem, Throwable failure) {
         String correlationId = UUID.randomUUID().toString();
         Span span = Span.current();
-        span.recordException(failure);
-        span.setStatus(StatusCode.ERROR);
+        Telemetry.recordFailure(span, failure);
         span.setAttribute(CORRELATION_ID, correlationId);
         errors.capture(failure, correlationId);
         return problem.with("correlationId", correlationId);
