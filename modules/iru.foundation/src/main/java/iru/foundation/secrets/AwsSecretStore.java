@@ -8,8 +8,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+import software.amazon.awssdk.services.secretsmanager.model.CreateSecretRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
@@ -61,6 +63,22 @@ public final class AwsSecretStore implements SecretStore, AutoCloseable {
             return Optional.empty(); // no such secret, or no version in this stage (no rotation in progress)
         } catch (SdkException e) {
             throw new SecretUnavailableException(name, "Secrets Manager refused " + secretId + " (" + stage + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A new `AWSCURRENT` version of `<prefix><name>` (the old one becomes `AWSPREVIOUS`), creating the secret once. */
+    @Override
+    public void store(String name, String value) {
+        String secretId = prefix + name;
+        try {
+            try {
+                client.putSecretValue(PutSecretValueRequest.builder().secretId(secretId).secretString(value).build());
+            } catch (ResourceNotFoundException e) {
+                client.createSecret(CreateSecretRequest.builder().name(secretId).secretString(value).build());
+            }
+        } catch (SdkException e) {
+            throw new SecretUnavailableException(name, "Secrets Manager refused to store " + secretId + ": "
                     + e.getMessage(), e);
         }
     }
