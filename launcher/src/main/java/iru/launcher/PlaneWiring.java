@@ -15,6 +15,7 @@ import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.application.ApplicationRepository;
+import iru.domain.application.ScimEndpointRule;
 import iru.domain.catalog.CatalogRepository;
 import iru.domain.group.GroupRepository;
 import iru.domain.tenant.TenantDirectory;
@@ -27,6 +28,7 @@ import iru.foundation.database.OrmSessions;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.workers.PeriodicWorker;
+import iru.foundation.net.OutboundAddressPolicy;
 import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
 import iru.interfaces.catalog.HttpCatalogFeed;
@@ -53,6 +55,9 @@ final class PlaneWiring {
     private static final StructuredLog LOG = StructuredLog.of(PlaneWiring.class);
     private static final int TENANT_CACHE_ENTRIES = 10_000;
     private static final Duration TENANT_CACHE_TTL = Duration.ofSeconds(30);
+    // Where tenant-supplied outbound URLs may point. DEV also allows loopback (tests run loopback SCIM servers); the
+    // production value will come from the deployment's IRU_ENV once the configuration carries it.
+    private static final OutboundAddressPolicy.Mode OUTBOUND_MODE = OutboundAddressPolicy.Mode.DEV;
     /** A creation takes milliseconds; one still provisioning after this was interrupted by a crash. */
     private static final Duration STALE_CREATION_AFTER = Duration.ofMinutes(5);
     private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
@@ -132,7 +137,8 @@ final class PlaneWiring {
         tenantServices(new TenantProfile(router, core.records(), telemetry), core.apiKeys(),
                 new UserDirectory(core.tx(), core.users(), core.groups()),
                 new GroupDirectory(core.tx(), core.groups(), core.users()),
-                new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups()),
+                new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups(), secrets,
+                        new ScimEndpointRule(OUTBOUND_MODE)),
                 core.catalog(noUpstream, secrets)).forEach(routing::register);
         return List.of(invalidations);
     }

@@ -140,8 +140,7 @@ class TenantIdentityApiTest {
         var catalog = json(call("GET", "/catalog", null));
         assertEquals(2, catalog.get("items").size(), catalog.toString());
         var app = call("POST", "/apps", "{\"templateKey\":\"slack\",\"displayName\":\"Acme Slack\","
-                + "\"redirectUris\":[\"https://acme.slack.com/sso\"],\"scimBaseUrl\":\"https://api.slack.com/scim/v2\","
-                + "\"scimCredentialRef\":\"acme/slack-scim\"}");
+                + "\"redirectUris\":[\"https://acme.slack.com/sso\"],\"scimBaseUrl\":\"https://api.slack.com/scim/v2\"}");
         assertEquals(201, app.statusCode(), app.body());
         String appId = json(app).get("id").asText();
         assertEquals(204, call("PUT", "/apps/" + appId + "/assignments/groups/" + groupId, null).statusCode());

@@ -55,8 +55,14 @@ final class TestDeployment implements AutoCloseable {
     }
 
     Plane start(iru.launcher.Plane plane, Map<String, String> overrides) {
+        IruConfig config = IruConfig.from(environment(overrides));
+        return start(plane, config, Secrets.store(config));
+    }
+
+    /** A plane whose secret store the test holds, to see what was written to it. */
+    Plane start(iru.launcher.Plane plane, IruConfig config, iru.foundation.secrets.SecretStore secrets) {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
-        PlaneRuntime runtime = PlaneRuntime.start(plane, IruConfig.from(environment(overrides)), List.of(spans));
+        PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of(spans), secrets);
         planes.add(runtime);
         return new Plane(runtime, spans);
     }
