@@ -16,7 +16,6 @@ import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCatalog;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -86,10 +85,7 @@ class ApplicationScimCredentialTest {
     }
 
     static String ownerQuery(String sql) throws Exception {
-        try (Connection c = deployment.databases.connectAsOwner("eu"); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return deployment.queryAsOwner("eu", sql);
     }
 
     @Test

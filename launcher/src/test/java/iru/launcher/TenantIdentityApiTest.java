@@ -9,8 +9,6 @@ import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCatalog;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,10 +62,7 @@ class TenantIdentityApiTest {
     }
 
     static long rows(String sql) throws Exception {
-        try (Connection c = deployment.databases.connectAsOwner("eu"); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Long.parseLong(deployment.queryAsOwner("eu", sql));
     }
 
     @Test

@@ -84,6 +84,15 @@ final class TestDeployment implements AutoCloseable {
         return new CommandResult(code, out.toString());
     }
 
+    /** The first column of the first row of `sql`, run as the schema owner (past row-level security) in `kind`. */
+    String queryAsOwner(String kind, String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = databases.connectAsOwner(kind);
+             java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** Creates a tenant through the control plane and returns its id and first (admin) API key. */
     static TenantWithKey createTenant(Plane control, String slug, String region) throws Exception {
         var created = control.admin("POST", "/v1/tenants",
