@@ -43,4 +43,5 @@ module iru.foundation {
     exports iru.foundation.secrets;
     exports iru.foundation.crypto;
     exports iru.foundation.workers;
+    exports iru.foundation.net;
 }

@@ -13,6 +13,7 @@ import iru.foundation.errors.ErrorReporter;
 import iru.foundation.errors.SentryErrorReporter;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.migration.SchemaMigrator;
+import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
 import iru.interfaces.dev.DevDiagnosticsService;
 import iru.interfaces.health.HealthService;
@@ -62,6 +63,12 @@ public final class PlaneRuntime {
     }
 
     public static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters) {
+        return start(plane, config, extraSpanExporters, Secrets.store(config));
+    }
+
+    /** With a given secret store: tests hand in one they can inspect. */
+    static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters,
+            SecretStore secrets) {
         Telemetry telemetry = Telemetry.create(config.telemetry().withServiceName("iru-" + plane.name()),
                 extraSpanExporters);
         ErrorReporter errors = SentryErrorReporter.forSettings(config.telemetry());
@@ -83,10 +90,8 @@ public final class PlaneRuntime {
                     .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight));
             failures.registerErrorHandler(routing);
             List<AutoCloseable> workers = switch (plane) {
-                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, Secrets.store(config),
-                        errors);
-                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, Secrets.store(config),
-                        errors);
+                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, secrets, errors);
+                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, secrets, errors);
             };
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());

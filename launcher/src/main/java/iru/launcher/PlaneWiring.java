@@ -16,6 +16,7 @@ import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.application.ApplicationRepository;
+import iru.domain.application.ScimEndpointRule;
 import iru.domain.catalog.CatalogRepository;
 import iru.domain.event.SecurityEventLog;
 import iru.domain.group.GroupRepository;
@@ -31,6 +32,7 @@ import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.workers.PeriodicWorker;
 import iru.foundation.secrets.CachingSecretStore;
+import iru.foundation.net.OutboundAddressPolicy;
 import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
 import iru.interfaces.catalog.HttpCatalogFeed;
@@ -141,7 +143,9 @@ final class PlaneWiring {
         tenantServices(new TenantProfile(router, core.records(), telemetry), core.apiKeys(),
                 new UserDirectory(core.tx(), core.users(), core.groups()),
                 new GroupDirectory(core.tx(), core.groups(), core.users()),
-                new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups()),
+                new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups(), secrets,
+                        new ScimEndpointRule(config.production() ? OutboundAddressPolicy.Mode.PRODUCTION
+                                : OutboundAddressPolicy.Mode.DEV)),
                 core.catalog(noUpstream, secrets),
                 new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom()))).forEach(routing::register);
         return List.of(invalidations);

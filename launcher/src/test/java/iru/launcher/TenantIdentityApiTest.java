@@ -9,8 +9,6 @@ import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCatalog;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,10 +62,7 @@ class TenantIdentityApiTest {
     }
 
     static long rows(String sql) throws Exception {
-        try (Connection c = deployment.databases.connectAsOwner("eu"); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Long.parseLong(deployment.queryAsOwner("eu", sql));
     }
 
     @Test
@@ -140,8 +135,7 @@ class TenantIdentityApiTest {
         var catalog = json(call("GET", "/catalog", null));
         assertEquals(2, catalog.get("items").size(), catalog.toString());
         var app = call("POST", "/apps", "{\"templateKey\":\"slack\",\"displayName\":\"Acme Slack\","
-                + "\"redirectUris\":[\"https://acme.slack.com/sso\"],\"scimBaseUrl\":\"https://api.slack.com/scim/v2\","
-                + "\"scimCredentialRef\":\"acme/slack-scim\"}");
+                + "\"redirectUris\":[\"https://acme.slack.com/sso\"],\"scimBaseUrl\":\"https://api.slack.com/scim/v2\"}");
         assertEquals(201, app.statusCode(), app.body());
         String appId = json(app).get("id").asText();
         assertEquals(204, call("PUT", "/apps/" + appId + "/assignments/groups/" + groupId, null).statusCode());

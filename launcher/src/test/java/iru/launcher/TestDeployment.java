@@ -55,8 +55,14 @@ final class TestDeployment implements AutoCloseable {
     }
 
     Plane start(iru.launcher.Plane plane, Map<String, String> overrides) {
+        IruConfig config = IruConfig.from(environment(overrides));
+        return start(plane, config, Secrets.store(config));
+    }
+
+    /** A plane whose secret store the test holds, to see what was written to it. */
+    Plane start(iru.launcher.Plane plane, IruConfig config, iru.foundation.secrets.SecretStore secrets) {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
-        PlaneRuntime runtime = PlaneRuntime.start(plane, IruConfig.from(environment(overrides)), List.of(spans));
+        PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of(spans), secrets);
         planes.add(runtime);
         return new Plane(runtime, spans);
     }
@@ -76,6 +82,15 @@ final class TestDeployment implements AutoCloseable {
         cli.setErr(new PrintWriter(out, true));
         int code = cli.execute(args);
         return new CommandResult(code, out.toString());
+    }
+
+    /** The first column of the first row of `sql`, run as the schema owner (past row-level security) in `kind`. */
+    String queryAsOwner(String kind, String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = databases.connectAsOwner(kind);
+             java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Creates a tenant through the control plane and returns its id and first (admin) API key. */

@@ -4,6 +4,8 @@ import iru.domain.application.Application;
 import iru.domain.application.ApplicationRepository;
 import iru.domain.application.ApplicationSettings;
 import iru.domain.application.Assignments;
+import iru.domain.application.ScimCredential;
+import iru.domain.application.ScimEndpointRule;
 import iru.domain.common.Page;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.common.VersionMismatchException;
@@ -11,26 +13,40 @@ import iru.domain.group.GroupRepository;
 import iru.domain.tenant.TenantLocation;
 import iru.domain.user.User;
 import iru.domain.user.UserRepository;
+import iru.foundation.secrets.Secret;
+import iru.foundation.secrets.SecretStore;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
-/** Use cases for a tenant's applications and who is assigned to them. */
+/**
+ * Use cases for a tenant's applications, their SCIM credentials and who is assigned to them. A SCIM credential is
+ * written to the secret store under a name derived from the tenant and application ids and is never read back here.
+ */
 public final class ApplicationDirectory {
+    /** What an application's credential is overwritten with when the application goes (see {@link #delete}). */
+    static final Secret ORPHANED_CREDENTIAL = new Secret("orphaned: application deleted");
+
     private final TenantTransactions tx;
     private final ApplicationRepository apps;
     private final UserRepository users;
     private final GroupRepository groups;
+    private final SecretStore secrets;
+    private final ScimEndpointRule scimEndpoints;
 
     public ApplicationDirectory(TenantTransactions tx, ApplicationRepository apps, UserRepository users,
-            GroupRepository groups) {
+            GroupRepository groups, SecretStore secrets, ScimEndpointRule scimEndpoints) {
         this.tx = tx;
         this.apps = apps;
         this.users = users;
         this.groups = groups;
+        this.secrets = secrets;
+        this.scimEndpoints = scimEndpoints;
     }
 
     public Application create(TenantLocation tenant, String templateKey, ApplicationSettings settings) {
+        scimEndpoints.check(settings.scimBaseUrl());
         return tx.run("CreateApplication", tenant, c -> apps.insert(c, tenant.id(), templateKey, settings));
     }
 
@@ -49,17 +65,42 @@ public final class ApplicationDirectory {
             Application current = apps.find(c, tenant.id(), id)
                     .orElseThrow(() -> new ResourceNotFoundException("application", id));
             Versions.require("application", expectedVersion, current.version());
-            Application changed = new Application(id, current.templateKey(), change.apply(current.settings()),
-                    current.version(), current.createdAt(), current.updatedAt());
+            ApplicationSettings settings = change.apply(current.settings());
+            scimEndpoints.check(settings.scimBaseUrl());
+            Application changed = new Application(id, current.templateKey(), settings, current.version(),
+                    current.createdAt(), current.updatedAt(), current.scimCredentialSetAt());
             return apps.update(c, tenant.id(), changed, current.version())
                     .orElseThrow(() -> new VersionMismatchException("application", current.version() + 1));
         });
     }
 
+    /**
+     * Stores the application's SCIM credential (replacing any earlier one) and records when. The application row is
+     * locked first and must exist in this tenant, so another tenant's application id stores nothing and is a 404.
+     * The secret is written inside the transaction: if the store fails, nothing is recorded; if the commit fails
+     * after it, the secret is written but not marked set, and the next PUT overwrites it.
+     */
+    public Instant setScimCredential(TenantLocation tenant, UUID id, ScimCredential credential) {
+        String name = ScimCredential.secretName(tenant.id(), id);
+        return tx.run("SetScimCredential", tenant, c -> apps.setScimCredential(c, tenant.id(), id,
+                () -> secrets.store(name, new Secret(credential.reveal()))))
+                .orElseThrow(() -> new ResourceNotFoundException("application", id));
+    }
+
+    /**
+     * Deletes the application; its credential record goes with it (cascade) and the credential in the secret store
+     * is orphan-marked: overwritten with {@link #ORPHANED_CREDENTIAL} before the commit, so the token no longer sits
+     * under a live name. The secret itself is not deleted: the secret store has no delete yet.
+     */
     public void delete(TenantLocation tenant, UUID id) {
         tx.run("DeleteApplication", tenant, c -> {
+            Application app = apps.find(c, tenant.id(), id)
+                    .orElseThrow(() -> new ResourceNotFoundException("application", id));
             if (!apps.delete(c, tenant.id(), id)) {
                 throw new ResourceNotFoundException("application", id);
+            }
+            if (app.scimCredentialSetAt().isPresent()) {
+                secrets.store(ScimCredential.secretName(tenant.id(), id), ORPHANED_CREDENTIAL);
             }
             return null;
         });

@@ -7,8 +7,11 @@ import jakarta.persistence.Column;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -33,8 +36,10 @@ class ApplicationEntity extends VersionedRow {
     @Column(name = "scim_base_url")
     private String scimBaseUrl;
 
-    @Column(name = "scim_credential_ref")
-    private String scimCredentialRef;
+    // Read only: the credential's row is written by the repository in SQL, next to the secret store write.
+    @Formula("(select c.set_at from application_scim_credentials c where c.tenant_id = tenant_id"
+            + " and c.app_id = app_id)")
+    private Instant scimCredentialSetAt;
 
     protected ApplicationEntity() {
         // for Hibernate
@@ -53,15 +58,19 @@ class ApplicationEntity extends VersionedRow {
         changed();
     }
 
+    /** A new SCIM credential was stored: a change clients see as a new version. */
+    void scimCredentialChanged() {
+        changed();
+    }
+
     private void write(ApplicationSettings settings) {
         this.displayName = settings.displayName();
         this.redirectUris = settings.redirectUris().toArray(String[]::new);
         this.scimBaseUrl = settings.scimBaseUrl();
-        this.scimCredentialRef = settings.scimCredentialRef();
     }
 
     Application toApplication() {
         return new Application(key.id(), templateKey, new ApplicationSettings(displayName, List.of(redirectUris),
-                scimBaseUrl, scimCredentialRef), version(), createdAt(), updatedAt());
+                scimBaseUrl), version(), createdAt(), updatedAt(), Optional.ofNullable(scimCredentialSetAt));
     }
 }

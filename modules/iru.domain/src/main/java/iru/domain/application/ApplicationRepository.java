@@ -7,11 +7,14 @@ import iru.domain.common.VersionedRow;
 import iru.domain.tenant.TenantId;
 import iru.domain.user.User;
 import iru.domain.user.UserRepository;
+import iru.foundation.database.DataAccessException;
 import iru.foundation.database.OrmSessions;
+import jakarta.persistence.LockModeType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,7 +25,8 @@ import java.util.UUID;
  */
 public final class ApplicationRepository {
     private static final String COLUMNS = "app_id, template_key, display_name, redirect_uris, scim_base_url,"
-            + " scim_credential_ref, version, created_at, updated_at";
+            + " version, created_at, updated_at, (select c.set_at from application_scim_credentials c"
+            + " where c.tenant_id = applications.tenant_id and c.app_id = applications.app_id) as scim_credential_set_at";
 
     /** The entity classes this repository needs the session factory to know. */
     public static final List<Class<?>> ENTITIES = List.of(ApplicationEntity.class);
@@ -39,7 +43,7 @@ public final class ApplicationRepository {
             throws SQLException {
         requireActiveTemplate(c, templateKey);
         var now = Sql.now();
-        Application app = new Application(UUID.randomUUID(), templateKey, settings, 1, now, now);
+        Application app = new Application(UUID.randomUUID(), templateKey, settings, 1, now, now, Optional.empty());
         orm.inSession(c, session -> {
             session.persist(new ApplicationEntity(tenant.value(), app));
             return null;
@@ -77,6 +81,32 @@ public final class ApplicationRepository {
     public Optional<Application> find(Connection c, TenantId tenant, UUID id) {
         return orm.inSession(c, session -> Optional.ofNullable(session.find(ApplicationEntity.class,
                 new TenantScopedId(tenant.value(), id))).map(ApplicationEntity::toApplication));
+    }
+
+    /**
+     * Locks the application row and, if it exists, runs `store` (which writes the credential to the secret store)
+     * and records when it was set, as a new version of the application. Empty if there is no such application, and
+     * then `store` never ran.
+     */
+    public Optional<Instant> setScimCredential(Connection c, TenantId tenant, UUID id, Runnable store) {
+        return orm.inSession(c, session -> {
+            ApplicationEntity stored = session.find(ApplicationEntity.class, new TenantScopedId(tenant.value(), id),
+                    LockModeType.PESSIMISTIC_WRITE);
+            if (stored == null) {
+                return Optional.empty();
+            }
+            store.run();
+            Instant now = Sql.now();
+            try {
+                Sql.update(c, "insert into application_scim_credentials (tenant_id, app_id, set_at) values (?, ?, ?)"
+                        + " on conflict (tenant_id, app_id) do update set set_at = excluded.set_at",
+                        tenant.value(), id, Sql.timestamp(now));
+            } catch (SQLException e) {
+                throw new DataAccessException(e);
+            }
+            stored.scimCredentialChanged();
+            return Optional.of(now);
+        });
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) {
@@ -146,7 +176,8 @@ public final class ApplicationRepository {
         return Sql.list(c, sql, args, rs -> new Application(Sql.uuid(rs, "app_id"), rs.getString("template_key"),
                 new ApplicationSettings(rs.getString("display_name"),
                         List.of((String[]) rs.getArray("redirect_uris").getArray()),
-                        rs.getString("scim_base_url"), rs.getString("scim_credential_ref")),
-                rs.getInt("version"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at")));
+                        rs.getString("scim_base_url")),
+                rs.getInt("version"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"),
+                Optional.ofNullable(Sql.instant(rs, "scim_credential_set_at"))));
     }
 }

@@ -6,12 +6,13 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * A tenant's own settings for an application made from a template. `scimCredentialRef` names a secret in the secret
- * store; the credential itself is never stored here.
+ * A tenant's own settings for an application made from a template. The SCIM credential is not among them: it is
+ * written on its own (see {@link ScimCredential}) and never read back. `scimBaseUrl` is checked here for its form only;
+ * where it may point depends on the deployment and is {@link ScimEndpointRule}'s to decide.
  */
-public record ApplicationSettings(String displayName, List<String> redirectUris, String scimBaseUrl,
-        String scimCredentialRef) {
+public record ApplicationSettings(String displayName, List<String> redirectUris, String scimBaseUrl) {
     public static final int MAX_REDIRECT_URIS = 20;
+    private static final int MAX_URL_LENGTH = 2000;
 
     public ApplicationSettings {
         displayName = Text.required("displayName", displayName, 200);
@@ -21,9 +22,23 @@ public record ApplicationSettings(String displayName, List<String> redirectUris,
         }
         redirectUris.forEach(uri -> requireHttpsOrLoopback("redirectUris", uri));
         if (scimBaseUrl != null) {
-            requireHttpsOrLoopback("scimBaseUrl", scimBaseUrl);
+            requireHttpUrl(scimBaseUrl);
         }
-        scimCredentialRef = Text.optional("scimCredentialRef", scimCredentialRef, 200);
+    }
+
+    private static void requireHttpUrl(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (Exception e) {
+            throw new InvalidFieldException("scimBaseUrl", "'" + value + "' is not a URI");
+        }
+        boolean http = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
+        if (value.length() > MAX_URL_LENGTH || !http || uri.getHost() == null || uri.getRawUserInfo() != null
+                || uri.getFragment() != null) {
+            throw new InvalidFieldException("scimBaseUrl", "must be an absolute https URL with a host, without user"
+                    + " info or fragment, of at most " + MAX_URL_LENGTH + " characters");
+        }
     }
 
     private static void requireHttpsOrLoopback(String field, String value) {

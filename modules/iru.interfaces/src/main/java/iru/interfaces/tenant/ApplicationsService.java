@@ -10,6 +10,7 @@ import iru.domain.apikey.Scope;
 import iru.domain.application.Application;
 import iru.domain.application.ApplicationSettings;
 import iru.domain.application.Assignments;
+import iru.domain.application.ScimCredential;
 import iru.interfaces.http.ETags;
 import iru.interfaces.http.Json;
 import iru.interfaces.http.JsonRequest;
@@ -23,9 +24,9 @@ import java.util.UUID;
 
 /** `/t/{tenant}/v1/apps`: applications made from catalog templates, and who is assigned to them. */
 public final class ApplicationsService implements HttpService {
-    private static final Set<String> SETTINGS = Set.of("displayName", "redirectUris", "scimBaseUrl", "scimCredentialRef");
-    private static final Set<String> CREATE = Set.of("templateKey", "displayName", "redirectUris", "scimBaseUrl",
-            "scimCredentialRef");
+    private static final Set<String> SETTINGS = Set.of("displayName", "redirectUris", "scimBaseUrl");
+    private static final Set<String> CREATE = Set.of("templateKey", "displayName", "redirectUris", "scimBaseUrl");
+    private static final Set<String> CREDENTIAL = Set.of(ScimCredential.FIELD);
 
     private final ApplicationDirectory apps;
 
@@ -40,6 +41,7 @@ public final class ApplicationsService implements HttpService {
              .get("/t/{tenant}/v1/apps/{appId}", this::get)
              .patch("/t/{tenant}/v1/apps/{appId}", this::update)
              .delete("/t/{tenant}/v1/apps/{appId}", this::delete)
+             .put("/t/{tenant}/v1/apps/{appId}/scim-credential", this::setScimCredential)
              .get("/t/{tenant}/v1/apps/{appId}/assignments", this::assignments)
              .put("/t/{tenant}/v1/apps/{appId}/assignments/users/{userId}", this::assignUser)
              .delete("/t/{tenant}/v1/apps/{appId}/assignments/users/{userId}", this::unassignUser)
@@ -52,8 +54,7 @@ public final class ApplicationsService implements HttpService {
         Caller.require(Scope.APPS_WRITE);
         JsonRequest body = JsonRequest.read(req, CREATE);
         ApplicationSettings settings = new ApplicationSettings(body.requiredString("displayName"),
-                body.optionalStrings("redirectUris").orElse(List.of()), body.optionalString("scimBaseUrl").orElse(null),
-                body.optionalString("scimCredentialRef").orElse(null));
+                body.optionalStrings("redirectUris").orElse(List.of()), body.optionalString("scimBaseUrl").orElse(null));
         Application app = apps.create(ResolvedTenant.current(), body.requiredString("templateKey"), settings);
         res.header(HeaderNames.LOCATION, req.path().path() + "/" + app.id());
         send(res, 201, app);
@@ -80,13 +81,21 @@ public final class ApplicationsService implements HttpService {
                 patch.string("displayName", current, ApplicationSettings::displayName, true),
                 patch.body().has("redirectUris")
                         ? patch.body().optionalStrings("redirectUris").orElse(List.of()) : current.redirectUris(),
-                patch.string("scimBaseUrl", current, ApplicationSettings::scimBaseUrl, false),
-                patch.string("scimCredentialRef", current, ApplicationSettings::scimCredentialRef, false))));
+                patch.string("scimBaseUrl", current, ApplicationSettings::scimBaseUrl, false))));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         Caller.require(Scope.APPS_WRITE);
         apps.delete(ResolvedTenant.current(), id(req));
+        res.status(204).send();
+    }
+
+    /** Write-only: the credential goes to the secret store, and no response ever carries it back. */
+    private void setScimCredential(ServerRequest req, ServerResponse res) {
+        Caller.require(Scope.APPS_WRITE);
+        UUID id = id(req);
+        JsonRequest body = JsonRequest.read(req, CREDENTIAL);
+        apps.setScimCredential(ResolvedTenant.current(), id, new ScimCredential(body.requiredString(ScimCredential.FIELD)));
         res.status(204).send();
     }
 

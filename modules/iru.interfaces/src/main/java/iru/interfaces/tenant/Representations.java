@@ -50,7 +50,8 @@ public final class Representations {
         json.put("displayName", app.settings().displayName());
         json.put("redirectUris", app.settings().redirectUris());
         json.put("scimBaseUrl", app.settings().scimBaseUrl());
-        json.put("scimCredentialRef", app.settings().scimCredentialRef());
+        json.put("scimCredentialSet", app.scimCredentialSetAt().isPresent());
+        json.put("scimCredentialSetAt", app.scimCredentialSetAt().map(Representations::text).orElse(null));
         json.put("createdAt", text(app.createdAt()));
         json.put("updatedAt", text(app.updatedAt()));
         return json;
