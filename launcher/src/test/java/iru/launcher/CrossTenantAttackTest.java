@@ -3,14 +3,18 @@ package iru.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import iru.foundation.config.IruConfig;
 import iru.interfaces.http.Json;
 import iru.interfaces.http.ProblemType;
 import iru.interfaces.openapi.OpenApiService;
 import iru.testkit.LoopbackCatalog;
+import iru.testkit.TestDatabases;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -21,6 +25,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +35,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Tenant A's admin key against every route of the tenant API document, aimed at tenant B's resources: B's user,
@@ -38,7 +47,11 @@ import org.junit.jupiter.api.Test;
  * slug itself. Four tenants, two per region, every ordered pair. Every attempt must be refused (404 under A's slug,
  * 401 under B's slug, as problem+json) and leave every table of every database, and every audit chain head, exactly
  * as it was. The routes come from the document, so a new route is attacked without anyone editing this test.
+ *
+ * The attack runs twice: through a tenant plane as deployed (runtime role under row-level security), and through
+ * one whose database login bypasses row-level security, so the application's own tenant scoping must hold alone.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrossTenantAttackTest {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
@@ -59,6 +72,7 @@ class CrossTenantAttackTest {
     static LoopbackCatalog upstream;
     static TestDeployment deployment;
     static TestDeployment.Plane api;
+    static TestDeployment.Plane withoutRowLevelSecurity;
     static JsonNode tenantDoc;
     static List<Seeded> tenants = new ArrayList<>();
 
@@ -71,7 +85,7 @@ class CrossTenantAttackTest {
     }
 
     /** One operation of the tenant API document, with the request body it is sent (if it takes one). */
-    record Route(String method, String template, String operationId, List<String> parameters,
+    record Route(String method, String template, List<String> parameters,
             Optional<String> mediaType, Optional<String> body) {
         String name() {
             return method + " " + template;
@@ -100,6 +114,11 @@ class CrossTenantAttackTest {
         TestDeployment.Plane control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL",
                 upstream.url().toString(), "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
         api = deployment.start(Plane.tenant);
+        Map<String, String> superuserLogin = Map.of("IRU_DB_APP_USER", TestDatabases.OWNER,
+                "IRU_DB_APP_PASSWORD", TestDatabases.OWNER_PASSWORD);
+        withoutRowLevelSecurity = deployment.start(Plane.tenant, superuserLogin);
+        assertFalse(bypassesRowLevelSecurity(Map.of()), "the deployed runtime role");
+        assertTrue(bypassesRowLevelSecurity(superuserLogin), "the login of the plane meant to run without RLS");
         tenantDoc = Json.MAPPER.readTree(OpenApiService.load(OpenApiService.TENANT_DOCUMENT));
         assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         for (String[] t : new String[][] {{"atk-us-one", "us"}, {"atk-us-two", "us"}, {"atk-eu-one", "eu"},
@@ -112,6 +131,18 @@ class CrossTenantAttackTest {
     static void stop() {
         deployment.close();
         upstream.close();
+    }
+
+    private static boolean bypassesRowLevelSecurity(Map<String, String> overrides) throws Exception {
+        String role = IruConfig.from(deployment.environment(overrides)).database().runtime().user();
+        try (Connection c = deployment.databases.connectAsOwner("eu"); var s = c.prepareStatement(
+                "select rolsuper or rolbypassrls from pg_roles where rolname = ?")) {
+            s.setString(1, role);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next(), role);
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     private static Seeded seed(TestDeployment.TenantWithKey tenant, String region) throws Exception {
@@ -137,6 +168,7 @@ class CrossTenantAttackTest {
     }
 
     @Test
+    @Order(2)
     void noKeyOfOneTenantReachesAnotherTenantsResourcesThroughAnyRoute() throws Exception {
         List<Route> routes = routes(tenantDoc);
         assertTrue(routes.size() >= 30, "the document lists the tenant API: " + routes);
@@ -145,7 +177,7 @@ class CrossTenantAttackTest {
         for (Seeded owner : tenants) {
             for (Route route : routes) {
                 if (route.method().equals("GET")) {
-                    var res = send(route, route.path(everyParameterFrom(route, owner)), owner.tenant().key());
+                    var res = send(api, route, route.path(everyParameterFrom(route, owner)), owner.tenant().key());
                     assertEquals(200, res.statusCode(), owner.tenant().slug() + " " + route.name() + " -> " + res.body());
                 }
             }
@@ -153,13 +185,15 @@ class CrossTenantAttackTest {
 
         Map<String, String> before = snapshot();
         Map<String, Integer> attemptsPerRoute = new TreeMap<>();
-        for (Seeded attacker : tenants) {
-            for (Seeded victim : tenants) {
-                if (attacker == victim) {
-                    continue;
-                }
-                for (Route route : routes) {
-                    attemptsPerRoute.merge(route.name(), attack(route, attacker, victim), Integer::sum);
+        for (TestDeployment.Plane plane : List.of(api, withoutRowLevelSecurity)) {
+            for (Seeded attacker : tenants) {
+                for (Seeded victim : tenants) {
+                    if (attacker == victim) {
+                        continue;
+                    }
+                    for (Route route : routes) {
+                        attemptsPerRoute.merge(route.name(), attack(plane, route, attacker, victim), Integer::sum);
+                    }
                 }
             }
         }
@@ -167,8 +201,8 @@ class CrossTenantAttackTest {
 
         int total = attemptsPerRoute.values().stream().mapToInt(Integer::intValue).sum();
         attemptsPerRoute.forEach((route, n) -> System.out.printf("cross-tenant attempts %5d  %s%n", n, route));
-        System.out.printf("cross-tenant attempts %5d  in total, over %d routes and %d tenant pairs%n", total,
-                routes.size(), tenants.size() * (tenants.size() - 1));
+        System.out.printf("cross-tenant attempts %5d  in total, over %d routes, %d tenant pairs and 2 planes%n",
+                total, routes.size(), tenants.size() * (tenants.size() - 1));
         assertEquals(routes.size(), attemptsPerRoute.size());
 
         // The same requests, from each tenant's own key on its own resources, do what they say: the refusals above
@@ -179,7 +213,7 @@ class CrossTenantAttackTest {
             writes.sort(Comparator.comparing((Route r) -> r.method().equals("DELETE"))
                     .thenComparing(r -> -r.parameters().size()));
             for (Route route : writes) {
-                var res = send(route, route.path(everyParameterFrom(route, owner)), owner.tenant().key());
+                var res = send(api, route, route.path(everyParameterFrom(route, owner)), owner.tenant().key());
                 assertTrue(res.statusCode() / 100 == 2, owner.tenant().slug() + " " + route.name() + " -> "
                         + res.statusCode() + " " + res.body());
             }
@@ -191,14 +225,83 @@ class CrossTenantAttackTest {
         }
     }
 
+    @Test
+    void theRouteGeneratorRefusesWhatItWouldNotKnowHowToAttack() throws Exception {
+        ObjectNode unknownKind = tenantDoc.deepCopy();
+        ((ObjectNode) unknownKind.get("paths")).set("/t/{tenant}/v1/widgets/{widgetId}",
+                Json.MAPPER.readTree("{\"get\":{\"operationId\":\"getWidget\",\"responses\":{}}}"));
+        var error = assertThrows(AssertionFailedError.class, () -> routes(unknownKind));
+        assertTrue(error.getMessage().contains("{widgetId}"), error.getMessage());
+
+        ObjectNode noBody = tenantDoc.deepCopy();
+        ((ObjectNode) noBody.at("/components/schemas/CreateGroup")).remove("example");
+        error = assertThrows(AssertionFailedError.class, () -> routes(noBody));
+        assertTrue(error.getMessage().contains("createGroup"), error.getMessage());
+
+        ObjectNode publicRoute = tenantDoc.deepCopy();
+        ((ObjectNode) publicRoute.at("/paths/~1t~1{tenant}~1v1~1catalog/get")).set("security",
+                Json.MAPPER.createArrayNode());
+        error = assertThrows(AssertionFailedError.class, () -> routes(publicRoute));
+        assertTrue(error.getMessage().contains("GET /t/{tenant}/v1/catalog"), error.getMessage());
+    }
+
+    /**
+     * Paths that might resolve one tenant in the routing filter and another in the route: dot segments, encoded
+     * slashes, case, blanks and NUL in the slug. Whatever each is taken for, A's key must not read or delete B's user.
+     */
+    @Test
+    @Order(1) // before the test whose last step deletes the seeded resources
+    void pathTricksDoNotCarryOneTenantsKeyIntoAnother() throws Exception {
+        for (Seeded owner : tenants) {
+            String path = "/t/" + owner.tenant().slug() + "/v1/users/" + owner.userId();
+            assertEquals(200, api.as(owner.tenant().key(), "GET", path, null).statusCode(), path);
+        }
+        Map<String, String> before = snapshot();
+        int attempts = 0;
+        for (TestDeployment.Plane plane : List.of(api, withoutRowLevelSecurity)) {
+            for (Seeded attacker : tenants) {
+                for (Seeded victim : tenants) {
+                    if (attacker == victim) {
+                        continue;
+                    }
+                    String a = attacker.tenant().slug();
+                    String b = victim.tenant().slug();
+                    String user = "/v1/users/" + victim.userId();
+                    for (String path : List.of("/t/" + a + "/../" + b + user, "/t/" + a + "/%2e%2e/" + b + user,
+                            "/t/" + a + "%2F..%2F" + b + user, "/t/" + a + "/v1/../../" + b + user,
+                            "/t/" + b.toUpperCase(Locale.ROOT) + user, "/t/" + b + user + "/", "/t/" + b + "/" + user,
+                            "//t/" + b + user, "/t/" + b + "%2F" + user.substring(1), "/t/%20" + b + user,
+                            "/t/" + b + "%00" + user)) {
+                        for (String method : List.of("GET", "DELETE")) {
+                            var res = plane.send(HttpRequest.newBuilder(plane.uri(path))
+                                    .header("Authorization", "Bearer " + attacker.tenant().key())
+                                    .method(method, HttpRequest.BodyPublishers.noBody()).build());
+                            String attempt = method + " " + path + " -> " + res.statusCode() + " " + res.body();
+                            assertTrue(Set.of(401, 404).contains(res.statusCode()), attempt);
+                            assertTrue(res.headers().firstValue("content-type").orElse("")
+                                    .startsWith("application/problem+json"), attempt);
+                            assertTrue(Json.MAPPER.readTree(res.body()).path("type").asText()
+                                    .startsWith(ProblemType.BASE_URI), attempt);
+                            attempts++;
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("path-trick attempts %d%n", attempts);
+        assertEquals(before, snapshot(), "a path trick changed some database");
+    }
+
     /**
      * Every way to aim `route` from `attacker` at `victim`: under the attacker's slug, each non-empty subset of the
      * resource ids taken from the victim (the rest from the attacker); and under the victim's slug with the
      * victim's ids. Returns the number of attempts.
      */
-    private static int attack(Route route, Seeded attacker, Seeded victim) throws Exception {
+    private static int attack(TestDeployment.Plane plane, Route route, Seeded attacker, Seeded victim)
+            throws Exception {
         String key = attacker.tenant().key();
-        String label = attacker.tenant().slug() + " -> " + victim.tenant().slug() + " ";
+        String label = (plane == api ? "" : "(without RLS) ") + attacker.tenant().slug() + " -> "
+                + victim.tenant().slug() + " ";
         int attempts = 0;
         List<String> ids = route.resourceParameters();
         for (int mask = 1; mask < 1 << ids.size(); mask++) {
@@ -209,11 +312,11 @@ class CrossTenantAttackTest {
                 }
             }
             String path = route.path(owners);
-            refused(send(route, path, key), ProblemType.NOT_FOUND, label + route.name() + " as " + path);
+            refused(send(plane, route, path, key), ProblemType.NOT_FOUND, label + route.name() + " as " + path);
             attempts++;
         }
         String path = route.path(everyParameterFrom(route, victim));
-        refused(send(route, path, key), ProblemType.UNAUTHORIZED, label + route.name() + " as " + path);
+        refused(send(plane, route, path, key), ProblemType.UNAUTHORIZED, label + route.name() + " as " + path);
         return attempts + 1;
     }
 
@@ -231,15 +334,16 @@ class CrossTenantAttackTest {
         return owners;
     }
 
-    private static HttpResponse<String> send(Route route, String path, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(api.uri(path)).header("Authorization", "Bearer " + key);
+    private static HttpResponse<String> send(TestDeployment.Plane plane, Route route, String path, String key)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(plane.uri(path)).header("Authorization", "Bearer " + key);
         if (route.body().isPresent()) {
             request.header("Content-Type", route.mediaType().orElseThrow())
                     .method(route.method(), HttpRequest.BodyPublishers.ofString(route.body().get()));
         } else {
             request.method(route.method(), HttpRequest.BodyPublishers.noBody());
         }
-        return api.send(request.build());
+        return plane.send(request.build());
     }
 
     /**
@@ -294,7 +398,7 @@ class CrossTenantAttackTest {
         }
         String operationId = operation.path("operationId").asText();
         if (!operation.has("requestBody")) {
-            return new Route(name.split(" ")[0], template, operationId, parameters, Optional.empty(), Optional.empty());
+            return new Route(name.split(" ")[0], template, parameters, Optional.empty(), Optional.empty());
         }
         Map.Entry<String, JsonNode> content = operation.get("requestBody").get("content").fields().next();
         JsonNode schema = content.getValue().get("schema");
@@ -308,7 +412,7 @@ class CrossTenantAttackTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(name + ": " + body, e);
         }
-        return new Route(name.split(" ")[0], template, operationId, parameters, Optional.of(content.getKey()),
+        return new Route(name.split(" ")[0], template, parameters, Optional.of(content.getKey()),
                 Optional.of(body));
     }
 
