@@ -114,8 +114,8 @@ class CrossTenantAttackTest {
         TestDeployment.Plane control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL",
                 upstream.url().toString(), "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
         api = deployment.start(Plane.tenant);
-        Map<String, String> superuserLogin = Map.of("IRU_DB_APP_USER", TestDatabases.OWNER,
-                "IRU_DB_APP_PASSWORD", TestDatabases.OWNER_PASSWORD);
+        Map<String, String> superuserLogin = Map.of("IRU_DB_TENANT_USER", TestDatabases.OWNER,
+                "IRU_DB_TENANT_PASSWORD", TestDatabases.OWNER_PASSWORD);
         withoutRowLevelSecurity = deployment.start(Plane.tenant, superuserLogin);
         assertFalse(bypassesRowLevelSecurity(Map.of()), "the deployed runtime role");
         assertTrue(bypassesRowLevelSecurity(superuserLogin), "the login of the plane meant to run without RLS");
@@ -134,7 +134,7 @@ class CrossTenantAttackTest {
     }
 
     private static boolean bypassesRowLevelSecurity(Map<String, String> overrides) throws Exception {
-        String role = IruConfig.from(deployment.environment(overrides)).database().runtime().user();
+        String role = IruConfig.from(deployment.environment(overrides)).database().tenantRuntime().user();
         try (Connection c = deployment.databases.connectAsOwner("eu"); var s = c.prepareStatement(
                 "select rolsuper or rolbypassrls from pg_roles where rolname = ?")) {
             s.setString(1, role);
