@@ -298,4 +298,14 @@ class TenantIdentityApiTest {
         String tampered = key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A");
         assertEquals(401, api.as(tampered, "GET", "/t/acme/v1/users", null).statusCode());
     }
+
+    @Test
+    void bothPlanesIssueKeysWithCacheControlNoStore() throws Exception {
+        var tenantPlane = call("POST", "/api-keys", "{\"name\":\"uncached\",\"scopes\":[\"users:read\"]}");
+        assertEquals(201, tenantPlane.statusCode(), tenantPlane.body());
+        assertEquals(List.of("no-store"), tenantPlane.headers().allValues("cache-control"));
+        var controlPlane = control.admin("POST", "/v1/tenants/" + acme.id() + "/api-keys", "{\"name\":\"uncached\"}");
+        assertEquals(201, controlPlane.statusCode(), controlPlane.body());
+        assertEquals(List.of("no-store"), controlPlane.headers().allValues("cache-control"));
+    }
 }

@@ -1,5 +1,6 @@
 package iru.interfaces.tenant;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -32,6 +33,8 @@ public final class TenantApiKeysService implements HttpService {
         String name = body.requiredString("name");
         Set<Scope> scopes = Scope.fromWire(body.optionalStrings("scopes")
                 .orElseThrow(() -> JsonRequest.invalid("scopes", "is required")));
+        // The secret is shown in this response only: no cache between us and the caller may keep a copy.
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
         Json.send(res, 201, Representations.issuedApiKey(keys.issue(ResolvedTenant.current(), name, scopes)));
     }
 
