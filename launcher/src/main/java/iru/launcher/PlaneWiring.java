@@ -72,6 +72,12 @@ final class PlaneWiring {
     private PlaneWiring() {
     }
 
+    private static FailedAuthentications failedAuthentications(IruConfig config) {
+        AuthenticationLimits defaults = AuthenticationLimits.DEFAULTS;
+        return new FailedAuthentications(new AuthenticationLimits(config.failedAuthentications().perSource(),
+                config.failedAuthentications().perTenant(), defaults.window(), defaults.maxTrackedKeys()));
+    }
+
     /** What both planes' use cases are made of. */
     private record Core(TenantRegionRouter router, Telemetry telemetry, TenantDirectory directory,
             TenantRecords records, TenantTransactions tx, UserRepository users, GroupRepository groups,
@@ -103,7 +109,7 @@ final class PlaneWiring {
         // Only the per-request admin check is cached; the catalog sync keeps fetching its credential per sync.
         routing.addFilter(new AdminAuthenticationFilter(
                 new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()),
-                new FailedAuthentications(AuthenticationLimits.DEFAULTS)));
+                failedAuthentications(config)));
         controlServices(lifecycle, core.apiKeys(), catalog).forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
         workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {
@@ -136,7 +142,7 @@ final class PlaneWiring {
                 resolver::invalidateAll, errors).start();
         routing.addFilter(new TenantRoutingFilter(resolver, router))
                .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys(),
-                       new FailedAuthentications(AuthenticationLimits.DEFAULTS)));
+                       failedAuthentications(config)));
         CatalogFeed noUpstream = credential -> {
             throw new CatalogUnavailableException("the tenant plane does not sync the catalog", null);
         };

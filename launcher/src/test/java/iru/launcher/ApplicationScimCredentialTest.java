@@ -42,7 +42,7 @@ class ApplicationScimCredentialTest {
         deployment = TestDeployment.create("t_app_scim");
         var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
                 "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
-        secrets = new DevSecretStore(deployment.environment);
+        secrets = new DevSecretStore(deployment.environment, java.time.Duration.ofHours(1), java.time.Clock.systemUTC());
         api = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(Map.of())), secrets);
         assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "acme", "eu");

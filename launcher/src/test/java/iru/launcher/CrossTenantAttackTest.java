@@ -113,9 +113,14 @@ class CrossTenantAttackTest {
         deployment = TestDeployment.create("t_cross_tenant");
         TestDeployment.Plane control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL",
                 upstream.url().toString(), "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
-        api = deployment.start(Plane.tenant);
-        Map<String, String> superuserLogin = Map.of("IRU_DB_TENANT_USER", TestDatabases.OWNER,
-                "IRU_DB_TENANT_PASSWORD", TestDatabases.OWNER_PASSWORD);
+        // The suite fails authentication on purpose well over a thousand times from one address: the failure limit
+        // (proven by FailedAuthenticationLimitsTest) would answer 429 before the refusals this suite is about.
+        Map<String, String> unlimited = Map.of("IRU_AUTH_FAILURES_PER_SOURCE", "1000000",
+                "IRU_AUTH_FAILURES_PER_TENANT", "1000000");
+        api = deployment.start(Plane.tenant, unlimited);
+        Map<String, String> superuserLogin = new java.util.HashMap<>(unlimited);
+        superuserLogin.put("IRU_DB_TENANT_USER", TestDatabases.OWNER);
+        superuserLogin.put("IRU_DB_TENANT_PASSWORD", TestDatabases.OWNER_PASSWORD);
         withoutRowLevelSecurity = deployment.start(Plane.tenant, superuserLogin);
         assertFalse(bypassesRowLevelSecurity(Map.of()), "the deployed runtime role");
         assertTrue(bypassesRowLevelSecurity(superuserLogin), "the login of the plane meant to run without RLS");

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param secretsProvider   `dev` (environment and files) or `aws` (Secrets Manager)
  * @param awsSecrets        where Secrets Manager is, when `secretsProvider` is `aws`
  * @param secretsPolicy     how long a rotated-away secret is accepted and a fetched one cached
+ * @param failedAuthentications how many failed authentications per minute are answered before 429
  * @param catalogUrl        the upstream template catalog; empty means catalog sync is not configured
  * @param catalogSyncInterval how often the control plane syncs the catalog by itself; zero = only on request
  * @param devRoutes         diagnostic routes used by tests; off by default
@@ -39,6 +40,7 @@ public record IruConfig(
         String secretsProvider,
         AwsSecretsSettings awsSecrets,
         SecretsPolicy secretsPolicy,
+        FailedAuthenticationSettings failedAuthentications,
         Optional<java.net.URI> catalogUrl,
         Duration catalogSyncInterval,
         boolean devRoutes,
@@ -157,8 +159,11 @@ public record IruConfig(
         Optional<java.net.URI> catalog = r.optionalUrl("iru.catalog.url").map(java.net.URI::create);
         Duration syncInterval = Duration.ofSeconds(r.integer("iru.catalog.sync-interval-seconds", 0, 7 * 24 * 3600));
         boolean devRoutes = r.bool("iru.dev.routes");
-        return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy, catalog,
-                syncInterval, devRoutes, environment, deployment);
+        FailedAuthenticationSettings failedAuthentications = new FailedAuthenticationSettings(
+                r.integer("iru.auth.failures-per-source", 1, 1_000_000),
+                r.integer("iru.auth.failures-per-tenant", 1, 1_000_000));
+        return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy,
+                failedAuthentications, catalog, syncInterval, devRoutes, environment, deployment);
     }
 
     /**
