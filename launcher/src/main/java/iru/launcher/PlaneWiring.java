@@ -42,7 +42,9 @@ import iru.interfaces.control.TenantsService;
 import iru.interfaces.http.AuthenticationLimits;
 import iru.interfaces.http.FailedAuthentications;
 import iru.interfaces.openapi.OpenApiService;
-import iru.interfaces.tenant.ApiKeyAuthenticationFilter;
+import iru.interfaces.openapi.RouteSecurity;
+import iru.interfaces.tenant.ApiKeyAuthenticator;
+import iru.interfaces.tenant.TenantAuthenticationFilter;
 import iru.interfaces.tenant.ApplicationsService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.TenantApiKeysService;
@@ -68,6 +70,10 @@ final class PlaneWiring {
     static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES,
             GroupRepository.ENTITIES, ApplicationRepository.ENTITIES)
             .flatMap(List::stream).toList();
+
+    /** What an undocumented path under `/t/{slug}/` demands: a key, so nothing undeclared is ever public. */
+    private static final RouteSecurity.Requirement API_KEY_WITHOUT_SCOPES =
+            new RouteSecurity.Requirement(java.util.Optional.of(ApiKeyAuthenticator.SCHEME), List.of());
 
     private PlaneWiring() {
     }
@@ -141,8 +147,9 @@ final class PlaneWiring {
                 DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
                 resolver::invalidateAll, errors).start();
         routing.addFilter(new TenantRoutingFilter(resolver, router))
-               .addFilter(new ApiKeyAuthenticationFilter(core.apiKeys(),
-                       failedAuthentications(config)));
+               .addFilter(new TenantAuthenticationFilter(RouteSecurity.of(OpenApiService.TENANT_DOCUMENT),
+                       API_KEY_WITHOUT_SCOPES, Map.of(ApiKeyAuthenticator.SCHEME,
+                               new ApiKeyAuthenticator(core.apiKeys(), failedAuthentications(config)))));
         CatalogFeed noUpstream = credential -> {
             throw new CatalogUnavailableException("the tenant plane does not sync the catalog", null);
         };

@@ -374,8 +374,9 @@ class CrossTenantAttackTest {
                     continue;
                 }
                 JsonNode security = operation.has("security") ? operation.get("security") : doc.get("security");
-                assertEquals("[{\"apiKey\":[]}]", security.toString(), name + " is not authenticated by an API key"
-                        + " alone: teach CrossTenantAttackTest what another tenant's caller should get from it");
+                assertTrue(security.size() == 1 && security.get(0).size() == 1 && security.get(0).has("apiKey"),
+                        name + " is not authenticated by an API key alone: teach CrossTenantAttackTest what another"
+                        + " tenant's caller should get from it");
                 routes.add(route(doc, name, path.getKey(), path.getValue(), operation));
             }
         }

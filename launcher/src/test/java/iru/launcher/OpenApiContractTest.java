@@ -8,11 +8,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import iru.interfaces.health.HealthService;
 import iru.interfaces.http.Json;
+import iru.domain.apikey.Scope;
 import iru.interfaces.openapi.OpenApiService;
+import iru.interfaces.openapi.RouteSecurity;
+import iru.interfaces.tenant.ApiKeyAuthenticator;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -76,6 +80,43 @@ class OpenApiContractTest {
         Set<String> routes = routesOf(services);
         assertTrue(routes.size() > 30, routes.toString());
         assertEquals(documented(OpenApiService.TENANT_DOCUMENT), routes);
+    }
+
+    /**
+     * Every operation declares how it is authenticated, and the declaration is one the plane enforces: the tenant
+     * plane's filter reads `security` per operation, the control plane's guards `/v1/**` with the admin token.
+     */
+    @Test
+    void everyRouteDeclaresItsAuthenticationAndThePlaneEnforcesThatDeclaration() {
+        RouteSecurity tenant = RouteSecurity.of(OpenApiService.TENANT_DOCUMENT); // throws on an undeclared route
+        Set<String> knownScopes = new TreeSet<>();
+        for (Scope scope : Scope.values()) {
+            knownScopes.add(scope.wire());
+        }
+        for (RouteSecurity.Operation operation : tenant.operations()) {
+            String name = operation.method() + " " + operation.template();
+            if (!operation.template().startsWith("/t/{tenant}/")) {
+                assertTrue(operation.requirement().isPublic(), name + " is outside /t/{tenant}/, where no filter runs:"
+                        + " it must be public");
+                continue;
+            }
+            if (operation.requirement().scheme().filter(ApiKeyAuthenticator.SCHEME::equals).isPresent()) {
+                assertTrue(operation.requirement().scopes().size() <= 1, name + " may name at most one scope");
+                assertTrue(knownScopes.containsAll(operation.requirement().scopes()), name + " names an unknown scope");
+            }
+        }
+        assertEquals(Set.of(ApiKeyAuthenticator.SCHEME), tenant.schemes(),
+                "a new scheme needs its authenticator wired in PlaneWiring.tenant and an entry here");
+        RouteSecurity control = RouteSecurity.of(OpenApiService.CONTROL_DOCUMENT);
+        for (RouteSecurity.Operation operation : control.operations()) {
+            String name = operation.method() + " " + operation.template();
+            if (operation.template().startsWith("/v1/")) {
+                assertEquals(Optional.of("adminToken"), operation.requirement().scheme(), name
+                        + ": AdminAuthenticationFilter guards every /v1/ route with the admin credential");
+            } else {
+                assertTrue(operation.requirement().isPublic(), name + " is outside /v1/, which no filter guards");
+            }
+        }
     }
 
     @Test

@@ -284,6 +284,17 @@ class TenantIdentityApiTest {
         assertEquals(403, forbidden.statusCode());
         assertTrue(forbidden.body().contains("users:write"), forbidden.body());
         assertEquals(403, api.as(key, "GET", "/t/acme/v1/api-keys", null).statusCode());
+        // Each route's scope comes from its declaration in the OpenAPI document: every declared scope is enforced.
+        for (String[] route : new String[][] {{"GET", "/t/acme/v1/groups"}, {"GET", "/t/acme/v1/apps"},
+                {"GET", "/t/acme/v1/catalog"}, {"GET", "/t/acme/v1/events"}, {"DELETE", "/t/acme/v1/users/"
+                + java.util.UUID.randomUUID()}}) {
+            var refused = api.as(key, route[0], route[1], null);
+            assertEquals(403, refused.statusCode(), route[1] + ": " + refused.body());
+        }
+        // A path no document declares is held to an API key, never public: 401 without one, 404 with one.
+        assertEquals(401, api.get("/t/acme/v1/not-a-route").statusCode());
+        assertEquals(401, api.get("/t/acme/undeclared").statusCode());
+        assertEquals(404, api.as(key, "GET", "/t/acme/v1/not-a-route", null).statusCode());
 
         var listed = call("GET", "/api-keys", null);
         assertFalse(listed.body().contains(key.substring(22)), "a listing must not show secrets");

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import iru.application.identity.ApplicationDirectory;
-import iru.domain.apikey.Scope;
 import iru.domain.application.Application;
 import iru.domain.application.ApplicationSettings;
 import iru.domain.application.Assignments;
@@ -51,7 +50,6 @@ public final class ApplicationsService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         JsonRequest body = JsonRequest.read(req, CREATE);
         ApplicationSettings settings = new ApplicationSettings(body.requiredString("displayName"),
                 body.optionalStrings("redirectUris").orElse(List.of()), body.optionalString("scimBaseUrl").orElse(null));
@@ -61,19 +59,16 @@ public final class ApplicationsService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_READ);
         PageParameters page = PageParameters.from(req, 50, 200);
         Json.send(res, 200, Lists.page(apps.list(ResolvedTenant.current(), page.after(), page.limit()),
                 Representations::application));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_READ);
         send(res, 200, apps.get(ResolvedTenant.current(), id(req)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         UUID id = id(req);
         var expected = ETags.ifMatch(req);
         MergePatch patch = new MergePatch(JsonRequest.read(req, SETTINGS));
@@ -85,14 +80,12 @@ public final class ApplicationsService implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         apps.delete(ResolvedTenant.current(), id(req));
         res.status(204).send();
     }
 
     /** Write-only: the credential goes to the secret store, and no response ever carries it back. */
     private void setScimCredential(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         UUID id = id(req);
         JsonRequest body = JsonRequest.read(req, CREDENTIAL);
         apps.setScimCredential(ResolvedTenant.current(), id, new ScimCredential(body.requiredString(ScimCredential.FIELD)));
@@ -100,7 +93,6 @@ public final class ApplicationsService implements HttpService {
     }
 
     private void assignments(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_READ);
         Assignments a = apps.assignments(ResolvedTenant.current(), id(req));
         Json.send(res, 200, Map.of(
                 "users", a.users().stream().map(u -> Map.of("id", u.toString())).toList(),
@@ -108,31 +100,26 @@ public final class ApplicationsService implements HttpService {
     }
 
     private void assignUser(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         apps.assignUser(ResolvedTenant.current(), id(req), PageParameters.uuidParameter(req, "userId"));
         res.status(204).send();
     }
 
     private void unassignUser(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         apps.unassignUser(ResolvedTenant.current(), id(req), PageParameters.uuidParameter(req, "userId"));
         res.status(204).send();
     }
 
     private void assignGroup(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         apps.assignGroup(ResolvedTenant.current(), id(req), PageParameters.uuidParameter(req, "groupId"));
         res.status(204).send();
     }
 
     private void unassignGroup(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_WRITE);
         apps.unassignGroup(ResolvedTenant.current(), id(req), PageParameters.uuidParameter(req, "groupId"));
         res.status(204).send();
     }
 
     private void effectiveUsers(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_READ);
         PageParameters page = PageParameters.from(req, 50, 200);
         Json.send(res, 200, Lists.page(apps.effectiveUsers(ResolvedTenant.current(), id(req), page.after(),
                 page.limit()), Representations::user));

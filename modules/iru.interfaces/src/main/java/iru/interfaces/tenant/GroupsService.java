@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import iru.application.identity.GroupDirectory;
-import iru.domain.apikey.Scope;
 import iru.domain.group.Group;
 import iru.interfaces.http.ETags;
 import iru.interfaces.http.Json;
@@ -40,7 +39,6 @@ public final class GroupsService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_WRITE);
         JsonRequest body = JsonRequest.read(req, MEMBERS);
         Group group = groups.create(ResolvedTenant.current(), body.requiredString("displayName"),
                 body.optionalString("description").orElse(null));
@@ -49,19 +47,16 @@ public final class GroupsService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_READ);
         PageParameters page = PageParameters.from(req, 50, 200);
         Json.send(res, 200, Lists.page(groups.list(ResolvedTenant.current(), UsersService.query(req, "q"),
                 page.after(), page.limit()), Representations::group));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_READ);
         send(res, 200, groups.get(ResolvedTenant.current(), id(req)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_WRITE);
         UUID id = id(req);
         var expected = ETags.ifMatch(req);
         MergePatch patch = new MergePatch(JsonRequest.read(req, MEMBERS));
@@ -72,26 +67,22 @@ public final class GroupsService implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_WRITE);
         groups.delete(ResolvedTenant.current(), id(req));
         res.status(204).send();
     }
 
     private void members(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_READ);
         PageParameters page = PageParameters.from(req, 50, 200);
         Json.send(res, 200, Lists.page(groups.members(ResolvedTenant.current(), id(req), page.after(), page.limit()),
                 Representations::user));
     }
 
     private void addMember(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_WRITE);
         groups.addMember(ResolvedTenant.current(), id(req), PageParameters.uuidParameter(req, "userId"));
         res.status(204).send();
     }
 
     private void removeMember(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.GROUPS_WRITE);
         groups.removeMember(ResolvedTenant.current(), id(req), PageParameters.uuidParameter(req, "userId"));
         res.status(204).send();
     }

@@ -1,8 +1,8 @@
 package iru.interfaces.tenant;
 
+import iru.domain.apikey.Scope;
 import iru.domain.apikey.ApiKey;
 import iru.domain.apikey.IssuedApiKey;
-import iru.domain.apikey.Scope;
 import iru.domain.application.Application;
 import iru.domain.catalog.CatalogEntry;
 import iru.domain.group.Group;

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import iru.application.event.SecurityEvents;
-import iru.domain.apikey.Scope;
 import iru.domain.event.SecurityEvent;
 import iru.domain.event.SecurityEventLog;
 import iru.interfaces.http.Json;
@@ -37,7 +36,6 @@ public final class SecurityEventsService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.EVENTS_READ);
         PageParameters page = PageParameters.from(req, 50, 200);
         Optional<String> kind = UsersService.query(req, "kind");
         if (kind.isPresent() && !KIND.matcher(kind.get()).matches()) {

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import iru.application.catalog.CatalogSync;
-import iru.domain.apikey.Scope;
 import iru.interfaces.http.Json;
 import iru.interfaces.http.Lists;
 
@@ -23,7 +22,6 @@ public final class TenantCatalogService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.APPS_READ);
         Json.send(res, 200, Lists.all(catalog.regionalCatalog(ResolvedTenant.current()), Representations::catalogEntry));
     }
 }

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import iru.application.identity.UserDirectory;
-import iru.domain.apikey.Scope;
 import iru.domain.user.User;
 import iru.domain.user.UserFilter;
 import iru.domain.user.UserProfile;
@@ -48,7 +47,6 @@ public final class UsersService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.USERS_WRITE);
         JsonRequest body = JsonRequest.read(req, MEMBERS);
         UserProfile profile = new UserProfile(body.requiredString("userName"), body.requiredString("email"),
                 body.optionalString("givenName").orElse(null), body.optionalString("familyName").orElse(null),
@@ -59,7 +57,6 @@ public final class UsersService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.USERS_READ);
         PageParameters page = PageParameters.from(req, 50, 200);
         UserFilter filter = new UserFilter(query(req, "userName"), query(req, "email"),
                 query(req, "status").map(UsersService::status), query(req, "q"));
@@ -68,12 +65,10 @@ public final class UsersService implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.USERS_READ);
         send(res, 200, users.get(ResolvedTenant.current(), id(req)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.USERS_WRITE);
         UUID id = id(req);
         Optional<Integer> expected = ETags.ifMatch(req);
         MergePatch patch = new MergePatch(JsonRequest.read(req, MEMBERS));
@@ -88,18 +83,15 @@ public final class UsersService implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.USERS_WRITE);
         users.delete(ResolvedTenant.current(), id(req));
         res.status(204).send();
     }
 
     private void setStatus(ServerRequest req, ServerResponse res, UserStatus status) {
-        Caller.require(Scope.USERS_WRITE);
         send(res, 200, users.setStatus(ResolvedTenant.current(), id(req), status));
     }
 
     private void groups(ServerRequest req, ServerResponse res) {
-        Caller.require(Scope.USERS_READ);
         Json.send(res, 200, Lists.all(users.groupsOf(ResolvedTenant.current(), id(req)), Representations::group));
     }
 
