@@ -7,4 +7,5 @@ module iru.application {
     exports iru.application.identity;
     exports iru.application.apikey;
     exports iru.application.catalog;
+    exports iru.application.operator;
 }

@@ -9,6 +9,7 @@ module iru.interfaces {
     requires io.helidon.http;
     requires io.helidon.webclient;
     requires io.helidon.webclient.api;
+    requires structured.fields; // automatic module, named from its jar
 
     exports iru.interfaces.http;
     exports iru.interfaces.health;

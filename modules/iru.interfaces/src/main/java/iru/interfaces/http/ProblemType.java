@@ -9,6 +9,8 @@ import java.net.URI;
 public enum ProblemType {
     MALFORMED_REQUEST("malformed-request", 400, "The request could not be read"),
     UNAUTHORIZED("unauthorized", 401, "Authentication required"),
+    /** A signed request (RFC 9421) that does not authenticate; the `reason` member says why. */
+    INVALID_SIGNATURE("invalid-signature", 401, "Request signature not accepted"),
     FORBIDDEN("forbidden", 403, "Not allowed"),
     NOT_FOUND("not-found", 404, "Not found"),
     TENANT_NOT_FOUND("tenant-not-found", 404, "No such tenant"),
