@@ -10,4 +10,6 @@ create table operator_request_nonces (
 );
 create index operator_request_nonces_expiry on operator_request_nonces (expires_at);
 
-grant select, insert, delete on operator_request_nonces to ${controlRole};
+-- `update (expires_at)` only: an expired row is taken over (insert … on conflict do update), and the clean-up locks
+-- the rows it deletes (for update skip locked) so instances never wait for each other.
+grant select, insert, delete, update (expires_at) on operator_request_nonces to ${controlRole};
