@@ -1,9 +1,12 @@
 package iru.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import iru.foundation.config.DatabaseCredentials;
+import iru.foundation.config.IruConfig;
 import iru.interfaces.http.Json;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -207,6 +212,29 @@ class OperatorSignedRequestsTest {
         assertEquals(0, count("directory", "select count(*) from operator_request_nonces where nonce = 'long-gone'"));
         assertEquals(1, count("directory", "select count(*) from operator_request_nonces where nonce = '"
                 + signer.nonce + "' and expires_at > now()"));
+    }
+
+    @Test
+    void onlyTheControlRoleMayTouchNoncesAndOnlyTheirExpiry() throws Exception {
+        var database = IruConfig.from(deployment.environment).database();
+        var tenantRole = database.tenantRuntime();
+        var controlRole = database.controlRuntime();
+        for (String sql : List.of("select * from operator_request_nonces",
+                "insert into operator_request_nonces values ('ops-alice', 'forged', now() + interval '1 hour')",
+                "delete from operator_request_nonces")) {
+            refused(tenantRole, sql);
+        }
+        refused(controlRole, "update operator_request_nonces set nonce = 'other'");
+        refused(controlRole, "update operator_request_nonces set key_id = 'ops-bob'");
+    }
+
+    static void refused(DatabaseCredentials role, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(deployment.databases.url("directory"), role.user(),
+                role.password()); var s = c.createStatement()) {
+            var e = assertThrows(SQLException.class, () -> s.execute(sql),
+                    role.user() + ": " + sql);
+            assertEquals("42501", e.getSQLState(), role.user() + ": " + sql + ": " + e.getMessage());
+        }
     }
 
     @Test
