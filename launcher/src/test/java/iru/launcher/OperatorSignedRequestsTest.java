@@ -54,6 +54,13 @@ class OperatorSignedRequestsTest {
         return new OperatorSigner(alice.getPrivate(), "ops-alice");
     }
 
+    /** Alice's signer with one knob turned. */
+    static OperatorSigner alice(java.util.function.Consumer<OperatorSigner> tweak) {
+        OperatorSigner signer = alice();
+        tweak.accept(signer);
+        return signer;
+    }
+
     static String tenant(String slug) {
         return "{\"slug\":\"" + slug + "\",\"name\":\"" + slug + "\",\"region\":\"eu\"}";
     }
@@ -153,41 +160,28 @@ class OperatorSignedRequestsTest {
 
     @Test
     void oldFutureAndExpiredSignaturesAreRefused() throws Exception {
-        OperatorSigner old = alice();
-        old.created = Instant.now().minusSeconds(120).getEpochSecond();
-        assertCreationRefused(old, "too-old-co", "expired");
-        OperatorSigner future = alice();
-        future.created = Instant.now().plusSeconds(120).getEpochSecond();
-        assertCreationRefused(future, "future-co", "not-yet-valid");
-        OperatorSigner expired = alice();
-        expired.expires = Instant.now().minusSeconds(1).getEpochSecond();
-        assertCreationRefused(expired, "expired-co", "expired");
+        assertCreationRefused(alice(s -> s.created = Instant.now().minusSeconds(120).getEpochSecond()), "too-old-co",
+                "expired");
+        assertCreationRefused(alice(s -> s.created = Instant.now().plusSeconds(120).getEpochSecond()), "future-co",
+                "not-yet-valid");
+        assertCreationRefused(alice(s -> s.expires = Instant.now().minusSeconds(1).getEpochSecond()), "expired-co",
+                "expired");
     }
 
     @Test
     void signaturesLackingARequiredComponentOrParameterAreRefused() throws Exception {
-        OperatorSigner noDigest = alice();
-        noDigest.components = List.of("@method", "@target-uri", "content-type");
-        assertCreationRefused(noDigest, "no-digest-co", "missing-component");
-        OperatorSigner noTarget = alice();
-        noTarget.components = List.of("@method", "@path", "content-digest");
-        assertCreationRefused(noTarget, "no-target-co", "missing-component");
-        OperatorSigner noNonce = alice();
-        noNonce.nonce = null;
-        assertCreationRefused(noNonce, "no-nonce-co", "missing-parameter");
-        OperatorSigner noKeyId = alice();
-        noKeyId.keyId = null;
-        assertCreationRefused(noKeyId, "no-keyid-co", "missing-parameter");
+        assertCreationRefused(alice(s -> s.components = List.of("@method", "@target-uri", "content-type")),
+                "no-digest-co", "missing-component");
+        assertCreationRefused(alice(s -> s.components = List.of("@method", "@path", "content-digest")),
+                "no-target-co", "missing-component");
+        assertCreationRefused(alice(s -> s.nonce = null), "no-nonce-co", "missing-parameter");
+        assertCreationRefused(alice(s -> s.keyId = null), "no-keyid-co", "missing-parameter");
     }
 
     @Test
     void unsupportedOrMissingAlgorithmIsRefused() throws Exception {
-        OperatorSigner rsa = alice();
-        rsa.alg = "rsa-pss-sha512";
-        assertCreationRefused(rsa, "rsa-co", "unsupported-algorithm");
-        OperatorSigner none = alice();
-        none.alg = null;
-        assertCreationRefused(none, "no-alg-co", "unsupported-algorithm");
+        assertCreationRefused(alice(s -> s.alg = "rsa-pss-sha512"), "rsa-co", "unsupported-algorithm");
+        assertCreationRefused(alice(s -> s.alg = null), "no-alg-co", "unsupported-algorithm");
     }
 
     @Test

@@ -87,8 +87,13 @@ public record SignatureInput(String label, List<String> components, Optional<Lon
         ByteBuffer bytes = signatureItem.get();
         byte[] signature = new byte[bytes.remaining()];
         bytes.get(signature);
-        return new SignatureInput(label, components, integer(params, "created"), integer(params, "expires"),
-                string(params, "keyid"), string(params, "alg"), string(params, "nonce"), input.serialize(),
+        parameter(params, "tag", StringItem.class, "a string"); // accepted, not used
+        return new SignatureInput(label, components,
+                parameter(params, "created", IntegerItem.class, "an integer").map(IntegerItem::getAsLong),
+                parameter(params, "expires", IntegerItem.class, "an integer").map(IntegerItem::getAsLong),
+                parameter(params, "keyid", StringItem.class, "a string").map(StringItem::get),
+                parameter(params, "alg", StringItem.class, "a string").map(StringItem::get),
+                parameter(params, "nonce", StringItem.class, "a string").map(StringItem::get), input.serialize(),
                 signature);
     }
 
@@ -102,27 +107,16 @@ public record SignatureInput(String label, List<String> components, Optional<Lon
         }
     }
 
-    private static Optional<Long> integer(Map<String, Item<?>> params, String name) throws SignatureRejectedException {
+    private static <T extends Item<?>> Optional<T> parameter(Map<String, Item<?>> params, String name, Class<T> type,
+            String typeName) throws SignatureRejectedException {
         Item<?> item = params.get(name);
         if (item == null) {
             return Optional.empty();
         }
-        if (!(item instanceof IntegerItem value)) {
-            throw malformed("signature parameter '" + name + "' must be an integer");
+        if (!type.isInstance(item)) {
+            throw malformed("signature parameter '" + name + "' must be " + typeName);
         }
-        return Optional.of(value.getAsLong());
-    }
-
-    private static Optional<String> string(Map<String, Item<?>> params, String name)
-            throws SignatureRejectedException {
-        Item<?> item = params.get(name);
-        if (item == null) {
-            return Optional.empty();
-        }
-        if (!(item instanceof StringItem value)) {
-            throw malformed("signature parameter '" + name + "' must be a string");
-        }
-        return Optional.of(value.get());
+        return Optional.of(type.cast(item));
     }
 
     private static SignatureRejectedException malformed(String detail) {
