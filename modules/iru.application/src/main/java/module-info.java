@@ -9,4 +9,5 @@ module iru.application {
     exports iru.application.apikey;
     exports iru.application.catalog;
     exports iru.application.event;
+    exports iru.application.operator;
 }

@@ -11,6 +11,7 @@ module iru.interfaces {
     requires io.helidon.webclient.api;
     requires com.github.benmanes.caffeine;
     requires io.github.bucket4j.core;
+    requires structured.fields; // automatic module, named from its jar
 
     exports iru.interfaces.http;
     exports iru.interfaces.health;

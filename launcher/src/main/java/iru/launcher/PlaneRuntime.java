@@ -1,6 +1,8 @@
 package iru.launcher;
 
+import io.helidon.common.Size;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import iru.application.health.ReadinessCheck;
@@ -106,6 +108,9 @@ public final class PlaneRuntime {
                     .shutdownGracePeriod(Duration.ofSeconds(1))
                     // Defence in depth behind JsonRequest's 64 KiB: no route reads more, so no body may be larger.
                     .maxPayloadSize(MAX_PAYLOAD_BYTES)
+                    // A signed control-plane request's body is buffered to check its digest before the handler
+                    // reads it; Helidon's default buffer (64 KB) is below JsonRequest's 64 KiB.
+                    .addProtocol(Http1Config.builder().maxBufferedEntitySize(Size.create(MAX_PAYLOAD_BYTES)).build())
                     .routing(routing)
                     .build()
                     .start();

@@ -11,6 +11,7 @@ import iru.application.identity.ApplicationDirectory;
 import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
+import iru.application.operator.OperatorRequestNonces;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -20,6 +21,7 @@ import iru.domain.application.ScimEndpointRule;
 import iru.domain.catalog.CatalogRepository;
 import iru.domain.event.SecurityEventLog;
 import iru.domain.group.GroupRepository;
+import iru.domain.operator.RequestNonceLedger;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
@@ -112,10 +114,12 @@ final class PlaneWiring {
         });
         CatalogSync catalog = core.catalog(feed, secrets);
         TenantLifecycle lifecycle = new TenantLifecycle(router, core.directory(), core.records(), telemetry);
-        // Only the per-request admin check is cached; the catalog sync keeps fetching its credential per sync.
+        // Only the per-request admin check (token, operator keys) is cached; the catalog sync keeps fetching its
+        // credential per sync.
         routing.addFilter(new AdminAuthenticationFilter(
                 new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()),
-                failedAuthentications(config)));
+                failedAuthentications(config),
+                new OperatorRequestNonces(router, new RequestNonceLedger(), Clock.systemUTC()), Clock.systemUTC()));
         controlServices(lifecycle, core.apiKeys(), catalog).forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
         workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {

@@ -9,6 +9,8 @@ import java.net.URI;
 public enum ProblemType {
     MALFORMED_REQUEST("malformed-request", 400, "The request could not be read"),
     UNAUTHORIZED("unauthorized", 401, "Authentication required"),
+    /** A signed request (RFC 9421) that does not authenticate; the `reason` member says why. */
+    INVALID_SIGNATURE("invalid-signature", 401, "Request signature not accepted"),
     FORBIDDEN("forbidden", 403, "Not allowed"),
     TENANT_SUSPENDED("tenant-suspended", 403, "Tenant suspended"),
     NOT_FOUND("not-found", 404, "Not found"),
