@@ -10,6 +10,7 @@ module iru.domain {
     exports iru.domain.group;
     exports iru.domain.application;
     exports iru.domain.catalog;
+    exports iru.domain.signing;
 
     // Hibernate reads and writes entity fields reflectively; nobody else may.
     opens iru.domain.common to org.hibernate.orm.core;

@@ -39,6 +39,8 @@ public final class EnvironmentKeys {
         m.put("IRU_SECRETS_PREFIX", "iru.secrets.prefix");
         m.put("IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "iru.secrets.previous-grace-seconds");
         m.put("IRU_SECRETS_CACHE_SECONDS", "iru.secrets.cache-seconds");
+        m.put("IRU_PUBLIC_BASE_URL", "iru.oidc.public-base-url");
+        m.put("IRU_SIGNING_KEY_RETIRE_GRACE_SECONDS", "iru.oidc.signing-key-retire-grace-seconds");
         VARIABLE_TO_KEY = Map.copyOf(m);
     }
 

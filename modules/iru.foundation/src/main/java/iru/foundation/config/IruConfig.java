@@ -25,6 +25,7 @@ import java.util.Set;
  * @param catalogUrl        the upstream template catalog; empty means catalog sync is not configured
  * @param catalogSyncInterval how often the control plane syncs the catalog by itself; zero = only on request
  * @param devRoutes         diagnostic routes used by tests; off by default
+ * @param oidc              issuer base URL and signing key rotation
  * @param environment       the raw variables, for components (such as the dev secret store) that read their own
  */
 public record IruConfig(
@@ -39,6 +40,7 @@ public record IruConfig(
         Optional<java.net.URI> catalogUrl,
         Duration catalogSyncInterval,
         boolean devRoutes,
+        OidcSettings oidc,
         Map<String, String> environment) {
 
     public IruConfig {
@@ -107,8 +109,9 @@ public record IruConfig(
         Optional<java.net.URI> catalog = r.optionalUrl("iru.catalog.url").map(java.net.URI::create);
         Duration syncInterval = Duration.ofSeconds(r.integer("iru.catalog.sync-interval-seconds", 0, 7 * 24 * 3600));
         boolean devRoutes = r.bool("iru.dev.routes");
+        OidcSettings oidc = r.oidc("iru.oidc.public-base-url", "iru.oidc.signing-key-retire-grace-seconds");
         return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy, catalog,
-                syncInterval, devRoutes, environment);
+                syncInterval, devRoutes, oidc, environment);
     }
 
     /** Reads one key at a time and turns every bad value into an error that names it. */
@@ -197,6 +200,16 @@ public record IruConfig(
                 throw invalid(key, "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
             }
             return value;
+        }
+
+        OidcSettings oidc(String baseUrlKey, String graceKey) {
+            String base = nonBlank(baseUrlKey);
+            Duration grace = Duration.ofSeconds(integer(graceKey, 1, 30 * 24 * 3600));
+            try {
+                return new OidcSettings(java.net.URI.create(base), grace);
+            } catch (IllegalArgumentException e) {
+                throw invalid(baseUrlKey, e.getMessage() + ", got '" + base + "'");
+            }
         }
 
         Set<Region> regions(String key) {

@@ -13,7 +13,9 @@ import java.util.Optional;
 /**
  * Every tenant-API route needs `Authorization: Bearer iruk_…`, a live key of the tenant in the path. Runs after
  * {@link TenantRoutingFilter}, so the key is looked up in the tenant's own region under its row-level scope; the key
- * then acts as the audit actor of every change the request makes.
+ * then acts as the audit actor of every change the request makes. The one exemption is the tenant's public OpenID
+ * metadata ({@link OidcDiscoveryService#PUBLIC_PATHS}), matched exactly: `/t/{slug}` followed by one of those paths
+ * and nothing else, so no other route can be reached through it.
  */
 public final class ApiKeyAuthenticationFilter implements Filter {
     private final ApiKeys keys;
@@ -25,7 +27,7 @@ public final class ApiKeyAuthenticationFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (!ResolvedTenant.CURRENT.isBound()) {
+        if (!ResolvedTenant.CURRENT.isBound() || isPublic(req.path().path())) {
             chain.proceed();
             return;
         }
@@ -38,5 +40,11 @@ public final class ApiKeyAuthenticationFilter implements Filter {
         ScopedValue.where(Caller.KEY, key.get())
                 .where(AuditActor.CURRENT, "key:" + key.get().id())
                 .run(chain::proceed);
+    }
+
+    private static boolean isPublic(String path) {
+        String tenantRoot = "/t/" + ResolvedTenant.current().slug().value();
+        return path.startsWith(tenantRoot)
+                && OidcDiscoveryService.PUBLIC_PATHS.contains(path.substring(tenantRoot.length()));
     }
 }
