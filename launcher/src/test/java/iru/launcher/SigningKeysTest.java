@@ -350,6 +350,35 @@ class SigningKeysTest {
         assertTrue(rowsSearched > 20, "searched " + rowsSearched + " rows");
     }
 
+    @Test
+    void bothPlanesRefuseToStartWithoutAKeyEncryptionKey() {
+        for (Plane plane : Plane.values()) {
+            var missing = assertThrows(iru.foundation.secrets.SecretUnavailableException.class,
+                    () -> deployment.start(plane, Map.of("IRU_DEV_SIGNING_KEK", "")));
+            assertTrue(missing.getMessage().contains("IRU_DEV_SIGNING_KEK"), missing.getMessage());
+            var weak = assertThrows(iru.foundation.secrets.SecretUnavailableException.class,
+                    () -> deployment.start(plane, Map.of("IRU_DEV_SIGNING_KEK", "c2hvcnQ=")));
+            assertTrue(weak.getMessage().contains("32 bytes"), weak.getMessage());
+            assertFalse(weak.getMessage().contains("c2hvcnQ="), "the value is never shown");
+        }
+    }
+
+    @Test
+    void everyKeyChangeIsJournaledAndTheChainsVerify() throws Exception {
+        var tenant = TestDeployment.createTenant(control, "keys-audit", "eu");
+        String kid = Json.MAPPER.readTree(control.admin("POST", "/v1/tenants/" + tenant.id() + "/signing-keys", null)
+                .body()).get("kid").asText();
+        control.admin("POST", "/v1/tenants/" + tenant.id() + "/signing-keys/" + kid + "/activate", null);
+        try (Connection c = deployment.databases.connectAsOwner("eu"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select string_agg(audit_op || ':' || status, ',' order by audit_seq)"
+                     + " from audit_signing_keys where tenant_id = '" + tenant.id() + "'")) {
+            rs.next();
+            assertEquals("INSERT:active,INSERT:next,UPDATE:retiring,UPDATE:active", rs.getString(1));
+        }
+        var verified = deployment.run("verify-audit", "--tenant", tenant.id());
+        assertEquals(0, verified.exitCode(), verified.output());
+    }
+
     /** The private scalar as the 32 big-endian bytes a JWK's `d` encodes. */
     static byte[] unsigned32(BigInteger s) {
         byte[] raw = s.toByteArray();
