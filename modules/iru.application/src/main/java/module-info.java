@@ -1,6 +1,7 @@
 /** Use cases, one class per family; every transaction begins here. */
 module iru.application {
     requires transitive iru.domain;
+    requires transitive com.nimbusds.jose.jwt; // TokenSigner signs Nimbus claims sets; the JWKS is a Nimbus JWKSet
     requires com.github.benmanes.caffeine;
 
     exports iru.application.health;
@@ -10,4 +11,5 @@ module iru.application {
     exports iru.application.catalog;
     exports iru.application.event;
     exports iru.application.operator;
+    exports iru.application.signing;
 }

@@ -12,6 +12,7 @@ module iru.domain {
     exports iru.domain.catalog;
     exports iru.domain.event;
     exports iru.domain.operator;
+    exports iru.domain.signing;
 
     // Hibernate reads and writes entity fields reflectively; nobody else may.
     opens iru.domain.common to org.hibernate.orm.core;

@@ -12,6 +12,7 @@ import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
 import iru.application.operator.OperatorRequestNonces;
+import iru.application.signing.SigningKeys;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -22,10 +23,13 @@ import iru.domain.catalog.CatalogRepository;
 import iru.domain.event.SecurityEventLog;
 import iru.domain.group.GroupRepository;
 import iru.domain.operator.RequestNonceLedger;
+import iru.domain.signing.SigningKeyRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
 import iru.foundation.config.IruConfig;
+import iru.foundation.config.OidcSettings;
+import iru.foundation.crypto.EnvelopeEncryption;
 import iru.foundation.database.ChangeNotificationListener;
 import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.OrmSessions;
@@ -40,6 +44,7 @@ import iru.foundation.telemetry.Telemetry;
 import iru.interfaces.catalog.HttpCatalogFeed;
 import iru.interfaces.control.AdminAuthenticationFilter;
 import iru.interfaces.control.CatalogControlService;
+import iru.interfaces.control.SigningKeysService;
 import iru.interfaces.control.TenantsService;
 import iru.interfaces.http.AuthenticationLimits;
 import iru.interfaces.http.FailedAuthentications;
@@ -49,6 +54,7 @@ import iru.interfaces.tenant.ApiKeyAuthenticator;
 import iru.interfaces.tenant.TenantAuthenticationFilter;
 import iru.interfaces.tenant.ApplicationsService;
 import iru.interfaces.tenant.GroupsService;
+import iru.interfaces.tenant.OidcDiscoveryService;
 import iru.interfaces.tenant.TenantApiKeysService;
 import iru.interfaces.tenant.TenantCatalogService;
 import iru.interfaces.tenant.TenantProfileService;
@@ -67,6 +73,8 @@ final class PlaneWiring {
     /** A creation takes milliseconds; one still provisioning after this was interrupted by a crash. */
     private static final Duration STALE_CREATION_AFTER = Duration.ofMinutes(5);
     private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
+    /** How long a decrypted signing key stays in memory before it is opened again from its sealed form. */
+    private static final Duration SIGNER_CACHE_TTL = Duration.ofMinutes(5);
 
     /** Every entity the planes' repositories persist through Hibernate. */
     static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES,
@@ -89,15 +97,24 @@ final class PlaneWiring {
     /** What both planes' use cases are made of. */
     private record Core(TenantRegionRouter router, Telemetry telemetry, TenantDirectory directory,
             TenantRecords records, TenantTransactions tx, UserRepository users, GroupRepository groups,
-            ApplicationRepository apps, ApiKeys apiKeys) {
-        static Core of(TenantRegionRouter router, Telemetry telemetry, OrmSessions orm) {
+            ApplicationRepository apps, ApiKeys apiKeys, SigningKeys signingKeys) {
+        static Core of(TenantRegionRouter router, Telemetry telemetry, OrmSessions orm, IruConfig config,
+                SecretStore secrets) {
             TenantDirectory directory = new TenantDirectory();
             TenantTransactions tx = new TenantTransactions(router, telemetry);
             UserRepository users = new UserRepository(orm);
+            // Both planes open sealed signing keys (the control plane to seal new ones, the tenant plane to sign):
+            // without the key-encryption key neither starts.
+            EnvelopeEncryption envelope = new EnvelopeEncryption(new CachingSecretStore(secrets,
+                    config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()), SigningKeys.KEK_SECRET,
+                    new SecureRandom());
+            envelope.requireKek();
+            SigningKeys signingKeys = new SigningKeys(tx, router, directory, new SigningKeyRepository(), envelope,
+                    config.oidc().signingKeyRetireGrace(), SIGNER_CACHE_TTL, Clock.systemUTC());
             return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(orm, users),
                     new ApplicationRepository(orm, users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()),
-                            new SecurityEventLog(new SecureRandom())));
+                            new SecurityEventLog(new SecureRandom())), signingKeys);
         }
 
         CatalogSync catalog(CatalogFeed feed, SecretStore secrets) {
@@ -108,19 +125,20 @@ final class PlaneWiring {
     static List<AutoCloseable> control(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
             Telemetry telemetry, OrmSessions orm, SecretStore secrets, ErrorReporter errors) {
         secrets.fetch(AdminAuthenticationFilter.ADMIN_TOKEN_SECRET); // fail at startup, not on the first request
-        Core core = Core.of(router, telemetry, orm);
+        Core core = Core.of(router, telemetry, orm, config, secrets);
         CatalogFeed feed = config.catalogUrl().<CatalogFeed>map(HttpCatalogFeed::new).orElse(credential -> {
             throw new CatalogUnavailableException("no upstream catalog is configured (set IRU_CATALOG_URL)", null);
         });
         CatalogSync catalog = core.catalog(feed, secrets);
-        TenantLifecycle lifecycle = new TenantLifecycle(router, core.directory(), core.records(), telemetry);
+        TenantLifecycle lifecycle = new TenantLifecycle(router, core.directory(), core.records(), telemetry,
+                core.signingKeys());
         // Only the per-request admin check (token, operator keys) is cached; the catalog sync keeps fetching its
         // credential per sync.
         routing.addFilter(new AdminAuthenticationFilter(
                 new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()),
                 failedAuthentications(config),
                 new OperatorRequestNonces(router, new RequestNonceLedger(), Clock.systemUTC()), Clock.systemUTC()));
-        controlServices(lifecycle, core.apiKeys(), catalog).forEach(routing::register);
+        controlServices(lifecycle, core.apiKeys(), catalog, core.signingKeys()).forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
         workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {
             var result = lifecycle.reconcileStaleCreations(STALE_CREATION_AFTER);
@@ -138,14 +156,15 @@ final class PlaneWiring {
         return List.copyOf(workers);
     }
 
-    static List<HttpService> controlServices(TenantLifecycle lifecycle, ApiKeys apiKeys, CatalogSync catalog) {
-        return List.of(new TenantsService(lifecycle, apiKeys), new CatalogControlService(catalog),
-                new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
+    static List<HttpService> controlServices(TenantLifecycle lifecycle, ApiKeys apiKeys, CatalogSync catalog,
+            SigningKeys signingKeys) {
+        return List.of(new TenantsService(lifecycle, apiKeys), new SigningKeysService(signingKeys),
+                new CatalogControlService(catalog), new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
     }
 
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
             Telemetry telemetry, OrmSessions orm, SecretStore secrets, ErrorReporter errors) {
-        Core core = Core.of(router, telemetry, orm);
+        Core core = Core.of(router, telemetry, orm, config, secrets);
         TenantResolver resolver = new TenantResolver(router, core.directory(), TenantResolver.Settings.DEFAULTS);
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
                 DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
@@ -164,15 +183,17 @@ final class PlaneWiring {
                         new ScimEndpointRule(config.production() ? OutboundAddressPolicy.Mode.PRODUCTION
                                 : OutboundAddressPolicy.Mode.DEV)),
                 core.catalog(noUpstream, secrets),
-                new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom()))).forEach(routing::register);
+                new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom())), core.signingKeys(),
+                config.oidc()).forEach(routing::register);
         return List.of(invalidations);
     }
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,
-            GroupDirectory groups, ApplicationDirectory apps, CatalogSync catalog, SecurityEvents events) {
+            GroupDirectory groups, ApplicationDirectory apps, CatalogSync catalog, SecurityEvents events,
+            SigningKeys signingKeys, OidcSettings oidc) {
         return List.of(new TenantProfileService(profile), new TenantApiKeysService(apiKeys), new UsersService(users),
                 new GroupsService(groups), new ApplicationsService(apps), new TenantCatalogService(catalog),
-                new SecurityEventsService(events),
+                new SecurityEventsService(events), new OidcDiscoveryService(signingKeys, oidc),
                 new OpenApiService(OpenApiService.TENANT_DOCUMENT));
     }
 }

@@ -38,6 +38,7 @@ class AdminTokenRotationTest {
 
     static TestDeployment.Plane control(String prefix, int cacheSeconds) {
         aws.put(prefix + "admin-token", "token-1");
+        aws.put(prefix + "signing-kek", TestDeployment.SIGNING_KEK);
         Map<String, String> env = new HashMap<>();
         env.put("IRU_SECRETS", "aws");
         env.put("IRU_SECRETS_ENDPOINT", aws.endpoint().toString());

@@ -114,12 +114,12 @@ class AuditJournalTest {
             rs.next();
             assertEquals(1 + writers * updatesEach, rs.getLong(1));
             assertEquals(1, rs.getLong(2));
-            assertEquals(1 + writers * updatesEach, rs.getLong(3));
+            assertEquals(2 + writers * updatesEach, rs.getLong(3)); // seq 2: the first signing key, same chain
             assertEquals(writers + 1, rs.getLong(4)); // each writer plus control:admin's insert
         }
         var verified = deployment.run("verify-audit", "--tenant", tenant.toString());
         assertEquals(0, verified.exitCode(), verified.output());
-        assertTrue(verified.output().contains((1 + writers * updatesEach) + " journal entries"), verified.output());
+        assertTrue(verified.output().contains((2 + writers * updatesEach) + " journal entries"), verified.output());
     }
 
     @Test
@@ -169,15 +169,16 @@ class AuditJournalTest {
                 s.execute("update tenants set name = 'renamed twice' where tenant_id = '" + tenant + "'");
             }
         }
-        asSuperuserWithoutTriggers("us", "delete from audit_tenants where tenant_id = '" + middle + "' and audit_seq = 2");
+        // Creation journals seq 1 (the tenant) and 2 (its first signing key); the renames are seq 3 and 4.
+        asSuperuserWithoutTriggers("us", "delete from audit_tenants where tenant_id = '" + middle + "' and audit_seq = 3");
         var gap = deployment.run("verify-audit", "--tenant", middle.toString());
         assertEquals(1, gap.exitCode(), gap.output());
-        assertTrue(gap.output().contains("audit_tenants tenant=" + middle + " seq=3"), gap.output());
+        assertTrue(gap.output().contains("audit_tenants tenant=" + middle + " seq=4"), gap.output());
 
-        asSuperuserWithoutTriggers("us", "delete from audit_tenants where tenant_id = '" + tail + "' and audit_seq = 3");
+        asSuperuserWithoutTriggers("us", "delete from audit_tenants where tenant_id = '" + tail + "' and audit_seq = 4");
         var truncated = deployment.run("verify-audit", "--tenant", tail.toString());
         assertEquals(1, truncated.exitCode(), truncated.output());
-        assertTrue(truncated.output().contains("chain head is at seq=3") && truncated.output().contains("end at seq=2"),
+        assertTrue(truncated.output().contains("chain head is at seq=4") && truncated.output().contains("end at seq=3"),
                 truncated.output());
     }
 }

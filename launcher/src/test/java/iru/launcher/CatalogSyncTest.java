@@ -33,6 +33,7 @@ class CatalogSyncTest {
         aws = LoopbackSecretsManager.start();
         aws.put("iru/admin-token", TestDeployment.ADMIN_TOKEN);
         aws.put("iru/catalog-token", "catalog-credential-1");
+        aws.put("iru/signing-kek", TestDeployment.SIGNING_KEK);
         upstream = LoopbackCatalog.start("catalog-credential-1");
         upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK, CatalogFeeds.GITHUB));
         deployment = TestDeployment.create("t_catalog_sync");

@@ -32,7 +32,10 @@ class DistributionTenancyIT {
         databases = TestDatabases.create("t_distribution_tenancy");
         aws = LoopbackSecretsManager.start();
         aws.put("iru/admin-token", "process-admin-token");
+        String kek = TestDeployment.newKek(); // one KEK, from Secrets Manager for the control plane, the env for the tenant's
+        aws.put("iru/signing-kek", kek);
         env = new HashMap<>(databases.environment());
+        env.put("IRU_DEV_SIGNING_KEK", kek);
         assertEquals(0, DistributionProcess.run(env, "migrate").process.exitValue());
     }
 

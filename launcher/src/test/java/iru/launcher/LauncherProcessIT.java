@@ -32,6 +32,7 @@ class LauncherProcessIT {
         databases = TestDatabases.create("t_launcher_process");
         env = new HashMap<>(databases.environment());
         env.put("IRU_DEV_ROUTES", "true");
+        env.put("IRU_DEV_SIGNING_KEK", TestDeployment.newKek());
         DistributionProcess migrate = DistributionProcess.run(env, "migrate");
         assertEquals(0, migrate.process.exitValue(), migrate.output());
         assertTrue(migrate.output().contains("applied V1__region_identity.sql"), migrate.output());

@@ -68,14 +68,14 @@ class OpenApiContractTest {
     @Test
     void controlApiDocumentMatchesTheControlPlanesRoutes() throws Exception {
         List<HttpService> services = common();
-        services.addAll(PlaneWiring.controlServices(null, null, null));
+        services.addAll(PlaneWiring.controlServices(null, null, null, null));
         assertEquals(documented(OpenApiService.CONTROL_DOCUMENT), routesOf(services));
     }
 
     @Test
     void tenantApiDocumentMatchesTheTenantPlanesRoutes() throws Exception {
         List<HttpService> services = common();
-        services.addAll(PlaneWiring.tenantServices(null, null, null, null, null, null, null));
+        services.addAll(PlaneWiring.tenantServices(null, null, null, null, null, null, null, null, null));
         Set<String> routes = routesOf(services);
         assertTrue(routes.size() > 30, routes.toString());
         assertEquals(documented(OpenApiService.TENANT_DOCUMENT), routes);

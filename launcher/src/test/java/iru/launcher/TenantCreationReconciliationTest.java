@@ -69,7 +69,7 @@ class TenantCreationReconciliationTest {
                 config.database().controlRuntime(), OpenTelemetry.noop());
              OrmSessions orm = OrmSessions.create(TenantRecords.ENTITIES)) {
             TenantLifecycle lifecycle = new TenantLifecycle(new TenantRegionRouter(pools), new TenantDirectory(),
-                    new TenantRecords(orm), telemetry);
+                    new TenantRecords(orm), telemetry, null); // reconciliation only activates or releases: no key made
             var result = lifecycle.reconcileStaleCreations(Duration.ofMinutes(5));
             assertEquals(1, result.activated());
             assertEquals(1, result.released());

@@ -21,6 +21,8 @@ import java.util.Map;
  */
 final class TestDeployment implements AutoCloseable {
     static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    /** A fresh key-encryption key per test run for the sealed signing keys (`signing-kek`). */
+    static final String SIGNING_KEK = newKek();
 
     final TestDatabases databases;
     final Map<String, String> environment;
@@ -36,12 +38,19 @@ final class TestDeployment implements AutoCloseable {
         Map<String, String> env = new HashMap<>(databases.environment());
         env.put("IRU_DEV_ROUTES", "true");
         env.put("IRU_DEV_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("IRU_DEV_SIGNING_KEK", SIGNING_KEK);
         TestDeployment deployment = new TestDeployment(databases, env);
         CommandResult migrate = deployment.run("migrate", "--seed");
         if (migrate.exitCode() != 0) {
             throw new IllegalStateException("migrate failed:\n" + migrate.output());
         }
         return deployment;
+    }
+
+    static String newKek() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     Map<String, String> environment(Map<String, String> overrides) {

@@ -1,5 +1,6 @@
 package iru.application.tenant;
 
+import iru.application.signing.SigningKeys;
 import iru.domain.tenant.IdempotencyKeyReusedException;
 import iru.domain.tenant.Tenant;
 import iru.domain.tenant.TenantDirectory;
@@ -31,13 +32,15 @@ public final class TenantLifecycle {
     private final TenantDirectory directory;
     private final TenantRecords records;
     private final Telemetry telemetry;
+    private final SigningKeys signingKeys;
 
     public TenantLifecycle(TenantRegionRouter router, TenantDirectory directory, TenantRecords records,
-            Telemetry telemetry) {
+            Telemetry telemetry, SigningKeys signingKeys) {
         this.router = router;
         this.directory = directory;
         this.records = records;
         this.telemetry = telemetry;
+        this.signingKeys = signingKeys;
     }
 
     public TenantCreation create(CreateTenant request, Optional<String> idempotencyKey) {
@@ -94,7 +97,11 @@ public final class TenantLifecycle {
         }
         Tenant record = new Tenant(id, location.slug(), planned.name(), location.region(), TenantStatus.active,
                 planned.createdAt());
-        Tenant stored = router.inTransaction(location.region(), id.value(), c -> records.insertIfAbsent(c, record));
+        Tenant stored = router.inTransaction(location.region(), id.value(), c -> {
+            Tenant inserted = records.insertIfAbsent(c, record);
+            signingKeys.ensureActiveKey(c, id); // routable only once it can sign tokens
+            return inserted;
+        });
         router.inDirectoryTransaction(c -> {
             directory.activate(c, id);
             return null;

@@ -42,6 +42,8 @@ public final class EnvironmentKeys {
         m.put("IRU_SECRETS_CACHE_SECONDS", "iru.secrets.cache-seconds");
         m.put("IRU_AUTH_FAILURES_PER_SOURCE", "iru.auth.failures-per-source");
         m.put("IRU_AUTH_FAILURES_PER_TENANT", "iru.auth.failures-per-tenant");
+        m.put("IRU_PUBLIC_BASE_URL", "iru.oidc.public-base-url");
+        m.put("IRU_SIGNING_KEY_RETIRE_GRACE_SECONDS", "iru.oidc.signing-key-retire-grace-seconds");
         VARIABLE_TO_KEY = Map.copyOf(m);
     }
 

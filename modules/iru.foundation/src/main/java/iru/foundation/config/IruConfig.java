@@ -28,6 +28,7 @@ import java.util.Set;
  * @param catalogUrl        the upstream template catalog; empty means catalog sync is not configured
  * @param catalogSyncInterval how often the control plane syncs the catalog by itself; zero = only on request
  * @param devRoutes         diagnostic routes used by tests; off by default
+ * @param oidc              issuer base URL and signing key rotation
  * @param environment       the raw variables, for components (such as the dev secret store) that read their own
  * @param deployment        `dev` or `production` (`IRU_ENV`); production refuses dev-only settings at startup
  */
@@ -44,6 +45,7 @@ public record IruConfig(
         Optional<java.net.URI> catalogUrl,
         Duration catalogSyncInterval,
         boolean devRoutes,
+        OidcSettings oidc,
         Map<String, String> environment,
         Deployment deployment) {
 
@@ -162,8 +164,9 @@ public record IruConfig(
         FailedAuthenticationSettings failedAuthentications = new FailedAuthenticationSettings(
                 r.integer("iru.auth.failures-per-source", 1, 1_000_000),
                 r.integer("iru.auth.failures-per-tenant", 1, 1_000_000));
+        OidcSettings oidc = r.oidc("iru.oidc.public-base-url", "iru.oidc.signing-key-retire-grace-seconds");
         return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy,
-                failedAuthentications, catalog, syncInterval, devRoutes, environment, deployment);
+                failedAuthentications, catalog, syncInterval, devRoutes, oidc, environment, deployment);
     }
 
     /**
@@ -260,6 +263,16 @@ public record IruConfig(
                 throw invalid(key, "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
             }
             return value;
+        }
+
+        OidcSettings oidc(String baseUrlKey, String graceKey) {
+            String base = nonBlank(baseUrlKey);
+            Duration grace = Duration.ofSeconds(integer(graceKey, 1, 30 * 24 * 3600));
+            try {
+                return new OidcSettings(java.net.URI.create(base), grace);
+            } catch (IllegalArgumentException e) {
+                throw invalid(baseUrlKey, e.getMessage() + ", got '" + base + "'");
+            }
         }
 
         Set<Region> regions(String key) {

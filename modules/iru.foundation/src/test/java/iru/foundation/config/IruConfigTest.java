@@ -73,6 +73,26 @@ class IruConfigTest {
     }
 
     @Test
+    void oidcDefaultsToLocalhostAndADayOfRetireGraceAndRefusesBadBaseUrls() {
+        OidcSettings defaults = IruConfig.from(Map.of()).oidc();
+        assertEquals("http://localhost:8080/t/acme", defaults.issuer("acme"));
+        assertEquals(java.time.Duration.ofHours(24), defaults.signingKeyRetireGrace());
+        OidcSettings set = IruConfig.from(Map.of("IRU_PUBLIC_BASE_URL", "https://id.example.com/eu",
+                "IRU_SIGNING_KEY_RETIRE_GRACE_SECONDS", "7200")).oidc();
+        assertEquals("https://id.example.com/eu/t/acme", set.issuer("acme"));
+        assertEquals(java.time.Duration.ofHours(2), set.signingKeyRetireGrace());
+        for (String bad : new String[] {"https://id.example.com/", "ftp://id.example.com", "https://id.example.com?x=1",
+                "https://user@id.example.com", "not a url"}) {
+            var e = assertThrows(InvalidConfigurationException.class,
+                    () -> IruConfig.from(Map.of("IRU_PUBLIC_BASE_URL", bad)), bad);
+            assertTrue(e.getMessage().contains("IRU_PUBLIC_BASE_URL"), e.getMessage());
+        }
+        var grace = assertThrows(InvalidConfigurationException.class,
+                () -> IruConfig.from(Map.of("IRU_SIGNING_KEY_RETIRE_GRACE_SECONDS", "0")));
+        assertTrue(grace.getMessage().contains("IRU_SIGNING_KEY_RETIRE_GRACE_SECONDS"), grace.getMessage());
+    }
+
+    @Test
     void passwordsNeverAppearInToString() {
         IruConfig config = IruConfig.from(Map.of("IRU_DB_PASSWORD", "s3cret-owner", "IRU_DB_TENANT_PASSWORD", "s3cret-app"));
         assertFalse(config.toString().contains("s3cret"), config.toString());

@@ -9,6 +9,7 @@ import iru.domain.application.UnknownTemplateException;
 import iru.domain.common.ConflictException;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.common.VersionMismatchException;
+import iru.domain.signing.SigningKeyRetiredException;
 import iru.domain.tenant.IdempotencyKeyReusedException;
 import iru.domain.tenant.SlugTakenException;
 import iru.domain.tenant.TenantNotFoundException;
@@ -55,6 +56,9 @@ public final class ProblemMapping {
                     "If-Match does not name the current version: " + e.getMessage() + ". Fetch it and retry."));
             case UnknownTemplateException e -> Optional.of(Problem.of(ProblemType.INVALID_REQUEST,
                     "'templateKey': " + e.getMessage() + ".").with("field", "templateKey"));
+            case SigningKeyRetiredException e -> Optional.of(Problem.of(ProblemType.SIGNING_KEY_RETIRED,
+                    "A retired signing key cannot be activated again: relying parties no longer see it. Create a"
+                            + " new key instead."));
             case CatalogUnavailableException e -> Optional.of(Problem.of(ProblemType.UPSTREAM_UNAVAILABLE,
                     "The catalog could not be synced: " + e.getMessage()));
             default -> Optional.empty();

@@ -17,6 +17,7 @@ public enum ProblemType {
     TENANT_NOT_FOUND("tenant-not-found", 404, "No such tenant"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     CONFLICT("conflict", 409, "Conflict"),
+    SIGNING_KEY_RETIRED("signing-key-retired", 409, "Signing key is retired"),
     PRECONDITION_FAILED("precondition-failed", 412, "Precondition failed"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
