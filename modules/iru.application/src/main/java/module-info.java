@@ -2,6 +2,7 @@
 module iru.application {
     requires transitive iru.domain;
     requires com.github.benmanes.caffeine;
+    requires com.webauthn4j.core;
 
     exports iru.application.health;
     exports iru.application.tenant;
@@ -9,4 +10,6 @@ module iru.application {
     exports iru.application.apikey;
     exports iru.application.catalog;
     exports iru.application.event;
+    exports iru.application.passkey;
+    exports iru.application.session;
 }

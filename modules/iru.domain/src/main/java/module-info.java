@@ -11,6 +11,8 @@ module iru.domain {
     exports iru.domain.application;
     exports iru.domain.catalog;
     exports iru.domain.event;
+    exports iru.domain.passkey;
+    exports iru.domain.session;
 
     // Hibernate reads and writes entity fields reflectively; nobody else may.
     opens iru.domain.common to org.hibernate.orm.core;

@@ -11,6 +11,8 @@ import iru.application.identity.ApplicationDirectory;
 import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
+import iru.application.passkey.PasskeyFeature;
+import iru.application.session.Sessions;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -20,10 +22,13 @@ import iru.domain.application.ScimEndpointRule;
 import iru.domain.catalog.CatalogRepository;
 import iru.domain.event.SecurityEventLog;
 import iru.domain.group.GroupRepository;
+import iru.domain.session.SessionRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
 import iru.foundation.config.IruConfig;
+import iru.foundation.config.SignInSettings;
+import iru.foundation.crypto.RandomTokens;
 import iru.foundation.database.ChangeNotificationListener;
 import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.OrmSessions;
@@ -43,7 +48,10 @@ import iru.interfaces.http.AuthenticationLimits;
 import iru.interfaces.http.FailedAuthentications;
 import iru.interfaces.openapi.OpenApiService;
 import iru.interfaces.tenant.ApiKeyAuthenticationFilter;
+import iru.interfaces.signin.AccountService;
+import iru.interfaces.signin.SignInService;
 import iru.interfaces.tenant.ApplicationsService;
+import iru.interfaces.tenant.PasskeysAdminService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.TenantApiKeysService;
 import iru.interfaces.tenant.TenantCatalogService;
@@ -154,7 +162,21 @@ final class PlaneWiring {
                                 : OutboundAddressPolicy.Mode.DEV)),
                 core.catalog(noUpstream, secrets),
                 new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom()))).forEach(routing::register);
+        Sessions sessions = new Sessions(core.tx(), new SessionRepository(), core.users(),
+                new SecurityEventLog(new SecureRandom()), new RandomTokens(new SecureRandom()), config.signIn(),
+                Clock.systemUTC());
+        PasskeyFeature passkeys = PasskeyFeature.create(core.tx(), core.users(), new SecurityEventLog(new SecureRandom()),
+                sessions, new RandomTokens(new SecureRandom()), config.signIn(), Clock.systemUTC());
+        // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
+        signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
         return List.of(invalidations);
+    }
+
+    static List<HttpService> signInServices(PasskeyFeature passkeys, Sessions sessions, SignInSettings settings,
+            FailedAuthentications failures) {
+        return List.of(new SignInService(passkeys, settings, failures, new RandomTokens(new SecureRandom())),
+                new AccountService(sessions, passkeys == null ? null : passkeys.management()),
+                new PasskeysAdminService(passkeys, sessions, settings));
     }
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,
