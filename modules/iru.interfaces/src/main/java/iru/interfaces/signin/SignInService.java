@@ -82,7 +82,7 @@ public final class SignInService implements HttpService {
     private void registrationOptions(ServerRequest req, ServerResponse res) {
         JsonRequest body = JsonRequest.read(req, Set.of("enrollmentToken"));
         String presession = presession(req, res);
-        CreationOptions o = limited(req, () -> passkeys.registration().options(ResolvedTenant.current(),
+        CreationOptions o = limited(req, res, () -> passkeys.registration().options(ResolvedTenant.current(),
                 body.requiredString("enrollmentToken"), presession));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("challenge", o.challenge());
@@ -105,7 +105,7 @@ public final class SignInService implements HttpService {
         String credential = credential(body);
         String name = body.optionalString("name").orElse("Passkey");
         String presession = requiredPresession(req);
-        var passkey = limited(req, () -> passkeys.registration().register(ResolvedTenant.current(), presession,
+        var passkey = limited(req, res, () -> passkeys.registration().register(ResolvedTenant.current(), presession,
                 credential, name));
         noStore(res);
         Json.send(res, 201, Map.of("id", passkey.id(), "name", passkey.name(), "createdAt",
@@ -128,7 +128,7 @@ public final class SignInService implements HttpService {
         String returnTo = ReturnTo.validated(body.optionalString("returnTo").filter(v -> !v.isEmpty()),
                 tenant.slug().value());
         String presession = requiredPresession(req);
-        SignedIn signedIn = limited(req, () -> passkeys.signIn().authenticate(tenant, presession, credential));
+        SignedIn signedIn = limited(req, res, () -> passkeys.signIn().authenticate(tenant, presession, credential));
         BrowserCookies.set(res, Sessions.COOKIE, signedIn.sessionCookie(), settings.sessionAbsolute());
         BrowserCookies.clear(res, BrowserCookies.PRESESSION);
         noStore(res);
@@ -136,12 +136,13 @@ public final class SignInService implements HttpService {
     }
 
     /** Runs one ceremony step under the failed-authentication limits; a failure is one generic problem. */
-    private <T> T limited(ServerRequest req, Supplier<T> step) {
+    private <T> T limited(ServerRequest req, ServerResponse res, Supplier<T> step) {
         String source = req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : req.remotePeer().host();
         switch (failures.admit(source, "signin:" + ResolvedTenant.current().id())) {
             case Refused refused -> {
                 long seconds = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
+                res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
                 throw new ProblemException(Problem.of(ProblemType.TOO_MANY_FAILED_AUTHENTICATIONS,
                         "Too many failed attempts from this address or for this tenant; retry after " + seconds
                                 + " s.").with("retryAfterSeconds", seconds));
