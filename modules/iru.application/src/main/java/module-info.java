@@ -3,6 +3,7 @@ module iru.application {
     requires transitive iru.domain;
     requires transitive com.nimbusds.jose.jwt; // TokenSigner signs Nimbus claims sets; the JWKS is a Nimbus JWKSet
     requires com.github.benmanes.caffeine;
+    requires com.webauthn4j.core;
 
     exports iru.application.health;
     exports iru.application.tenant;
@@ -12,4 +13,6 @@ module iru.application {
     exports iru.application.event;
     exports iru.application.operator;
     exports iru.application.signing;
+    exports iru.application.passkey;
+    exports iru.application.session;
 }

@@ -13,6 +13,8 @@ module iru.domain {
     exports iru.domain.event;
     exports iru.domain.operator;
     exports iru.domain.signing;
+    exports iru.domain.passkey;
+    exports iru.domain.session;
 
     // Hibernate reads and writes entity fields reflectively; nobody else may.
     opens iru.domain.common to org.hibernate.orm.core;

@@ -20,4 +20,5 @@ module iru.interfaces {
     exports iru.interfaces.tenant;
     exports iru.interfaces.catalog;
     exports iru.interfaces.openapi;
+    exports iru.interfaces.signin;
 }

@@ -13,6 +13,8 @@ import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
 import iru.application.operator.OperatorRequestNonces;
 import iru.application.signing.SigningKeys;
+import iru.application.passkey.PasskeyFeature;
+import iru.application.session.Sessions;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -24,12 +26,15 @@ import iru.domain.event.SecurityEventLog;
 import iru.domain.group.GroupRepository;
 import iru.domain.operator.RequestNonceLedger;
 import iru.domain.signing.SigningKeyRepository;
+import iru.domain.session.SessionRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
 import iru.foundation.config.IruConfig;
 import iru.foundation.config.OidcSettings;
 import iru.foundation.crypto.EnvelopeEncryption;
+import iru.foundation.config.SignInSettings;
+import iru.foundation.crypto.RandomTokens;
 import iru.foundation.database.ChangeNotificationListener;
 import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.OrmSessions;
@@ -52,7 +57,11 @@ import iru.interfaces.openapi.OpenApiService;
 import iru.interfaces.openapi.RouteSecurity;
 import iru.interfaces.tenant.ApiKeyAuthenticator;
 import iru.interfaces.tenant.TenantAuthenticationFilter;
+import iru.interfaces.signin.AccountService;
+import iru.interfaces.signin.SessionAuthenticator;
+import iru.interfaces.signin.SignInService;
 import iru.interfaces.tenant.ApplicationsService;
+import iru.interfaces.tenant.PasskeysAdminService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
 import iru.interfaces.tenant.TenantApiKeysService;
@@ -169,10 +178,15 @@ final class PlaneWiring {
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
                 DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
                 resolver::invalidateAll, errors).start();
+        Sessions sessions = new Sessions(core.tx(), new SessionRepository(), core.users(),
+                new SecurityEventLog(new SecureRandom()), new RandomTokens(new SecureRandom()), config.signIn(),
+                Clock.systemUTC());
         routing.addFilter(new TenantRoutingFilter(resolver, router))
                .addFilter(new TenantAuthenticationFilter(RouteSecurity.of(OpenApiService.TENANT_DOCUMENT),
-                       API_KEY_WITHOUT_SCOPES, Map.of(ApiKeyAuthenticator.SCHEME,
-                               new ApiKeyAuthenticator(core.apiKeys(), failedAuthentications(config)))));
+                       API_KEY_WITHOUT_SCOPES, Map.of(
+                               ApiKeyAuthenticator.SCHEME,
+                               new ApiKeyAuthenticator(core.apiKeys(), failedAuthentications(config)),
+                               SessionAuthenticator.SCHEME, new SessionAuthenticator(sessions))));
         CatalogFeed noUpstream = credential -> {
             throw new CatalogUnavailableException("the tenant plane does not sync the catalog", null);
         };
@@ -185,7 +199,18 @@ final class PlaneWiring {
                 core.catalog(noUpstream, secrets),
                 new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom())), core.signingKeys(),
                 config.oidc()).forEach(routing::register);
+        PasskeyFeature passkeys = PasskeyFeature.create(core.tx(), core.users(), new SecurityEventLog(new SecureRandom()),
+                sessions, new RandomTokens(new SecureRandom()), config.signIn(), Clock.systemUTC());
+        // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
+        signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
         return List.of(invalidations);
+    }
+
+    static List<HttpService> signInServices(PasskeyFeature passkeys, Sessions sessions, SignInSettings settings,
+            FailedAuthentications failures) {
+        return List.of(new SignInService(passkeys, settings, failures, new RandomTokens(new SecureRandom())),
+                new AccountService(sessions, passkeys == null ? null : passkeys.management()),
+                new PasskeysAdminService(passkeys, sessions, settings));
     }
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,

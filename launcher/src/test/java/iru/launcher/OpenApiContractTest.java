@@ -11,6 +11,7 @@ import iru.interfaces.http.Json;
 import iru.domain.apikey.Scope;
 import iru.interfaces.openapi.OpenApiService;
 import iru.interfaces.openapi.RouteSecurity;
+import iru.interfaces.signin.SessionAuthenticator;
 import iru.interfaces.tenant.ApiKeyAuthenticator;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ class OpenApiContractTest {
     void tenantApiDocumentMatchesTheTenantPlanesRoutes() throws Exception {
         List<HttpService> services = common();
         services.addAll(PlaneWiring.tenantServices(null, null, null, null, null, null, null, null, null));
+        services.addAll(PlaneWiring.signInServices(null, null, null, null));
         Set<String> routes = routesOf(services);
         assertTrue(routes.size() > 30, routes.toString());
         assertEquals(documented(OpenApiService.TENANT_DOCUMENT), routes);
@@ -104,7 +106,7 @@ class OpenApiContractTest {
                 assertTrue(knownScopes.containsAll(operation.requirement().scopes()), name + " names an unknown scope");
             }
         }
-        assertEquals(Set.of(ApiKeyAuthenticator.SCHEME), tenant.schemes(),
+        assertEquals(Set.of(ApiKeyAuthenticator.SCHEME, SessionAuthenticator.SCHEME), tenant.schemes(),
                 "a new scheme needs its authenticator wired in PlaneWiring.tenant and an entry here");
         JsonNode control = Json.MAPPER.readTree(OpenApiService.load(OpenApiService.CONTROL_DOCUMENT));
         for (Iterator<String> paths = control.get("paths").fieldNames(); paths.hasNext(); ) {

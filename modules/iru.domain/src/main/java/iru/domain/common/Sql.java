@@ -62,10 +62,10 @@ public final class Sql {
         }
     }
 
-    /** Runs an insert, update or delete with positional arguments; returns the rows it touched. */
+    /** Runs an insert, update or delete with positional arguments (SQL NULL allowed); returns the rows it touched. */
     public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, List.of(args));
+            bind(s, java.util.Arrays.asList(args));
             return s.executeUpdate();
         }
     }

@@ -44,6 +44,11 @@ public final class EnvironmentKeys {
         m.put("IRU_AUTH_FAILURES_PER_TENANT", "iru.auth.failures-per-tenant");
         m.put("IRU_PUBLIC_BASE_URL", "iru.oidc.public-base-url");
         m.put("IRU_SIGNING_KEY_RETIRE_GRACE_SECONDS", "iru.oidc.signing-key-retire-grace-seconds");
+        m.put("IRU_WEBAUTHN_RP_ID", "iru.webauthn.rp-id");
+        m.put("IRU_WEBAUTHN_ORIGINS", "iru.webauthn.origins");
+        m.put("IRU_ENROLLMENT_TTL_HOURS", "iru.signin.enrollment-hours");
+        m.put("IRU_SESSION_IDLE_MINUTES", "iru.signin.session-idle-minutes");
+        m.put("IRU_SESSION_ABSOLUTE_HOURS", "iru.signin.session-absolute-hours");
         VARIABLE_TO_KEY = Map.copyOf(m);
     }
 

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param oidc              issuer base URL and signing key rotation
  * @param environment       the raw variables, for components (such as the dev secret store) that read their own
  * @param deployment        `dev` or `production` (`IRU_ENV`); production refuses dev-only settings at startup
+ * @param signIn            passkey relying party, enrollment links and session timeouts of the tenant plane
  */
 public record IruConfig(
         int httpPort,
@@ -47,7 +48,8 @@ public record IruConfig(
         boolean devRoutes,
         OidcSettings oidc,
         Map<String, String> environment,
-        Deployment deployment) {
+        Deployment deployment,
+        SignInSettings signIn) {
 
     /** Variables that carry a database password; production logs in with IAM tokens and must set none of them. */
     private static final List<String> PASSWORD_VARIABLES = List.of("IRU_DB_PASSWORD", "IRU_DB_TENANT_PASSWORD",
@@ -57,6 +59,7 @@ public record IruConfig(
         servedRegions = Set.copyOf(servedRegions);
         environment = Map.copyOf(environment);
         Objects.requireNonNull(deployment, "deployment");
+        Objects.requireNonNull(signIn, "signIn");
         if (deployment == Deployment.PRODUCTION) {
             refuseDevelopmentSettings(secretsProvider, database, devRoutes, environment);
         }
@@ -166,7 +169,24 @@ public record IruConfig(
                 r.integer("iru.auth.failures-per-tenant", 1, 1_000_000));
         OidcSettings oidc = r.oidc("iru.oidc.public-base-url", "iru.oidc.signing-key-retire-grace-seconds");
         return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy,
-                failedAuthentications, catalog, syncInterval, devRoutes, oidc, environment, deployment);
+                failedAuthentications, catalog, syncInterval, devRoutes, oidc, environment, deployment, signIn(r));
+    }
+
+    private static SignInSettings signIn(Reader r) {
+        try {
+            return new SignInSettings(java.net.URI.create(r.optionalUrl("iru.oidc.public-base-url")
+                            .orElse("http://localhost:8080").replaceAll("/+$", "")),
+                    r.nonBlank("iru.webauthn.rp-id"),
+                    java.util.Arrays.stream(r.nonBlank("iru.webauthn.origins").split(",")).map(String::strip)
+                            .filter(o -> !o.isEmpty()).toList(),
+                    Duration.ofHours(r.integer("iru.signin.enrollment-hours", 1, 24 * 30)),
+                    Duration.ofMinutes(5),
+                    Duration.ofMinutes(r.integer("iru.signin.session-idle-minutes", 1, 24 * 60)),
+                    Duration.ofHours(r.integer("iru.signin.session-absolute-hours", 1, 24 * 30)));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("IRU_WEBAUTHN_RP_ID / IRU_WEBAUTHN_ORIGINS / IRU_PUBLIC_BASE_URL / "
+                    + "IRU_SESSION_*", e.getMessage());
+        }
     }
 
     /**

@@ -102,7 +102,7 @@ public final class FailedAuthentications {
     }
 
     /** The address the request came from (the TCP peer). */
-    static String sourceOf(RoutingRequest req) {
+    public static String sourceOf(io.helidon.webserver.http.ServerRequest req) {
         return req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()
                 : req.remotePeer().host();

@@ -25,6 +25,7 @@ public enum ProblemType {
     INVALID_REQUEST("invalid-request", 422, "The request is not valid"),
     REGION_UNAVAILABLE("region-unavailable", 422, "Region not available"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency-Key reused with a different request"),
+    PASSKEY_CEREMONY_FAILED("passkey-ceremony-failed", 400, "Passkey ceremony failed"),
     TOO_MANY_FAILED_AUTHENTICATIONS("too-many-failed-authentications", 429, "Too many failed authentications"),
     INTERNAL_ERROR("internal-error", 500, "Internal error"),
     UPSTREAM_UNAVAILABLE("upstream-unavailable", 502, "An upstream service is unavailable"),
