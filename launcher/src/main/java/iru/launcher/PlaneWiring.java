@@ -14,6 +14,7 @@ import iru.application.identity.UserDirectory;
 import iru.application.operator.OperatorRequestNonces;
 import iru.application.signing.SigningKeys;
 import iru.application.passkey.PasskeyFeature;
+import iru.application.session.ExpiredSignInStateSweeper;
 import iru.application.session.Sessions;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
@@ -26,6 +27,7 @@ import iru.domain.event.SecurityEventLog;
 import iru.domain.group.GroupRepository;
 import iru.domain.operator.RequestNonceLedger;
 import iru.domain.signing.SigningKeyRepository;
+import iru.domain.passkey.CeremonyStore;
 import iru.domain.session.SessionRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
@@ -82,6 +84,8 @@ final class PlaneWiring {
     /** A creation takes milliseconds; one still provisioning after this was interrupted by a crash. */
     private static final Duration STALE_CREATION_AFTER = Duration.ofMinutes(5);
     private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
+    /** Expired sign-in state is already ignored by readers; sweeping it every few minutes only bounds table size. */
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(5);
     /** How long a decrypted signing key stays in memory before it is opened again from its sealed form. */
     private static final Duration SIGNER_CACHE_TTL = Duration.ofMinutes(5);
 
@@ -203,7 +207,15 @@ final class PlaneWiring {
                 sessions, new RandomTokens(new SecureRandom()), config.signIn(), Clock.systemUTC());
         // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
         signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
-        return List.of(invalidations);
+        ExpiredSignInStateSweeper sweeper = new ExpiredSignInStateSweeper(router, core.directory(), new CeremonyStore(),
+                new SessionRepository(), config.servedRegions(), Clock.systemUTC());
+        PeriodicWorker sweeping = new PeriodicWorker("sign-in-state-sweep", SWEEP_EVERY, () -> {
+            int removed = sweeper.sweep();
+            if (removed > 0) {
+                LOG.info("signin.state.swept", Map.of("removed", removed));
+            }
+        }, errors).start();
+        return List.of(invalidations, sweeping);
     }
 
     static List<HttpService> signInServices(PasskeyFeature passkeys, Sessions sessions, SignInSettings settings,
