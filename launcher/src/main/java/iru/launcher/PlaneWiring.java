@@ -15,6 +15,7 @@ import iru.application.operator.OperatorRequestNonces;
 import iru.application.signing.SigningKeys;
 import iru.application.passkey.PasskeyFeature;
 import iru.application.session.Sessions;
+import iru.application.oauth.OAuthClients;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -27,6 +28,7 @@ import iru.domain.group.GroupRepository;
 import iru.domain.operator.RequestNonceLedger;
 import iru.domain.signing.SigningKeyRepository;
 import iru.domain.session.SessionRepository;
+import iru.domain.oauth.OAuthClientRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
@@ -61,6 +63,8 @@ import iru.interfaces.signin.AccountService;
 import iru.interfaces.signin.SessionAuthenticator;
 import iru.interfaces.signin.SignInService;
 import iru.interfaces.tenant.ApplicationsService;
+import iru.interfaces.tenant.ClientSecretsService;
+import iru.interfaces.tenant.TokenService;
 import iru.interfaces.tenant.PasskeysAdminService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
@@ -203,6 +207,10 @@ final class PlaneWiring {
                 sessions, new RandomTokens(new SecureRandom()), config.signIn(), Clock.systemUTC());
         // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
         signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
+        // Client authentication failures have their own buckets too, for the same reason.
+        oidcServices(new OAuthClients(core.tx(), new OAuthClientRepository(), new SecurityEventLog(new SecureRandom()),
+                core.signingKeys(), config.oidc(), new RandomTokens(new SecureRandom()), Clock.systemUTC()),
+                failedAuthentications(config)).forEach(routing::register);
         return List.of(invalidations);
     }
 
@@ -211,6 +219,10 @@ final class PlaneWiring {
         return List.of(new SignInService(passkeys, settings, failures, new RandomTokens(new SecureRandom())),
                 new AccountService(sessions, passkeys == null ? null : passkeys.management()),
                 new PasskeysAdminService(passkeys, sessions, settings));
+    }
+
+    static List<HttpService> oidcServices(OAuthClients clients, FailedAuthentications failures) {
+        return List.of(new ClientSecretsService(clients), new TokenService(clients, failures));
     }
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,
