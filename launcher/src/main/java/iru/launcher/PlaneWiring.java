@@ -16,6 +16,7 @@ import iru.application.signing.SigningKeys;
 import iru.application.passkey.PasskeyFeature;
 import iru.application.session.Sessions;
 import iru.application.oauth.OAuthClients;
+import iru.application.oauth.OidcProvider;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -29,6 +30,7 @@ import iru.domain.operator.RequestNonceLedger;
 import iru.domain.signing.SigningKeyRepository;
 import iru.domain.session.SessionRepository;
 import iru.domain.oauth.OAuthClientRepository;
+import iru.domain.oauth.OAuthGrantRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
@@ -65,6 +67,8 @@ import iru.interfaces.signin.SignInService;
 import iru.interfaces.tenant.ApplicationsService;
 import iru.interfaces.tenant.ClientSecretsService;
 import iru.interfaces.tenant.TokenService;
+import iru.interfaces.tenant.UserInfoService;
+import iru.interfaces.signin.AuthorizeService;
 import iru.interfaces.tenant.PasskeysAdminService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
@@ -210,7 +214,10 @@ final class PlaneWiring {
         // Client authentication failures have their own buckets too, for the same reason.
         oidcServices(new OAuthClients(core.tx(), new OAuthClientRepository(), new SecurityEventLog(new SecureRandom()),
                 core.signingKeys(), config.oidc(), new RandomTokens(new SecureRandom()), Clock.systemUTC()),
-                failedAuthentications(config)).forEach(routing::register);
+                new OidcProvider(core.tx(), new OAuthClientRepository(), new OAuthGrantRepository(), core.users(),
+                        new SecurityEventLog(new SecureRandom()), core.signingKeys(), config.oidc(),
+                        new RandomTokens(new SecureRandom()), Clock.systemUTC()),
+                sessions, config.oidc(), failedAuthentications(config)).forEach(routing::register);
         return List.of(invalidations);
     }
 
@@ -221,8 +228,10 @@ final class PlaneWiring {
                 new PasskeysAdminService(passkeys, sessions, settings));
     }
 
-    static List<HttpService> oidcServices(OAuthClients clients, FailedAuthentications failures) {
-        return List.of(new ClientSecretsService(clients), new TokenService(clients, failures));
+    static List<HttpService> oidcServices(OAuthClients clients, OidcProvider provider, Sessions sessions,
+            OidcSettings oidc, FailedAuthentications failures) {
+        return List.of(new ClientSecretsService(clients), new TokenService(clients, provider, failures),
+                new UserInfoService(provider), new AuthorizeService(provider, sessions, oidc));
     }
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,

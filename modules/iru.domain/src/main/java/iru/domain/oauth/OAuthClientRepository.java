@@ -45,4 +45,28 @@ public final class OAuthClientRepository {
         boolean equal = MessageDigest.isEqual(Digests.sha256(presentedSecret), stored.orElse(NO_SECRET));
         return stored.isPresent() && equal;
     }
+
+    /** The application's registered redirect URIs, or empty if no such application exists in the tenant. */
+    public Optional<List<String>> redirectUris(Connection c, TenantId tenant, UUID appId) throws SQLException {
+        return Sql.list(c, "select redirect_uris from applications where tenant_id = ? and app_id = ?",
+                List.of(tenant.value(), appId), rs -> List.of((String[]) rs.getArray(1).getArray())).stream()
+                .findFirst();
+    }
+
+    /** Whether the user is assigned to the application, directly or through a group, and active. */
+    public boolean mayUse(Connection c, TenantId tenant, UUID appId, UUID userId) throws SQLException {
+        return !Sql.list(c, "select 1 from users u where u.tenant_id = ? and u.user_id = ? and u.status = 'active'"
+                + " and (exists (select 1 from app_user_assignments where tenant_id = u.tenant_id and app_id = ?"
+                + " and user_id = u.user_id) or exists (select 1 from group_members m join app_group_assignments a"
+                + " on a.tenant_id = m.tenant_id and a.group_id = m.group_id where m.tenant_id = u.tenant_id"
+                + " and m.user_id = u.user_id and a.app_id = ?))",
+                List.of(tenant.value(), userId, appId, appId), rs -> 1).isEmpty();
+    }
+
+    /** When the session with this hash began (the user's authentication time), if it is live. */
+    public Optional<Instant> sessionStarted(Connection c, TenantId tenant, byte[] sessionHash) throws SQLException {
+        return Sql.list(c, "select created_at from sessions where tenant_id = ? and session_hash = ?"
+                + " and expires_at > now()", List.of(tenant.value(), sessionHash), rs -> Sql.instant(rs, "created_at"))
+                .stream().findFirst();
+    }
 }

@@ -5,7 +5,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import iru.application.oauth.InvalidGrantException;
 import iru.application.oauth.OAuthClients;
+import iru.application.oauth.OidcProvider;
 import iru.domain.tenant.TenantLocation;
 import iru.interfaces.http.FailedAuthentications;
 import iru.interfaces.http.Json;
@@ -36,10 +38,12 @@ public final class TokenService implements HttpService {
     private static final int MAX_SCOPE = 1000;
 
     private final OAuthClients clients;
+    private final OidcProvider provider;
     private final FailedAuthentications failures;
 
-    public TokenService(OAuthClients clients, FailedAuthentications failures) {
+    public TokenService(OAuthClients clients, OidcProvider provider, FailedAuthentications failures) {
         this.clients = clients;
+        this.provider = provider;
         this.failures = failures;
     }
 
@@ -76,19 +80,48 @@ public final class TokenService implements HttpService {
             }
             switch (grantType) {
                 case "client_credentials" -> send(res, clients.clientCredentials(tenant, client.get(), scope(form)));
+                case "authorization_code" -> send(res, provider.redeemCode(tenant, client.get(),
+                        required(form, "code"), required(form, "redirect_uri"), required(form, "code_verifier")));
+                case "refresh_token" -> send(res, provider.refresh(tenant, client.get(),
+                        required(form, "refresh_token")));
                 default -> throw new OAuthError(400, "unsupported_grant_type",
-                        "this token endpoint supports client_credentials");
+                        "this token endpoint supports authorization_code, refresh_token and client_credentials");
             }
+        } catch (InvalidGrantException e) {
+            sendError(res, 400, "invalid_grant", e.getMessage());
         } catch (OAuthError e) {
             if (e.status == 401) {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + ResolvedTenant.current().slug().value()
                         + "\", error=\"invalid_client\"");
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.code);
-            body.put("error_description", e.getMessage());
-            Json.send(res, e.status, body);
+            sendError(res, e.status, e.code, e.getMessage());
         }
+    }
+
+    private static void sendError(ServerResponse res, int status, String code, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("error_description", description);
+        Json.send(res, status, body);
+    }
+
+    private static String required(Map<String, String> form, String name) {
+        String value = form.get(name);
+        if (value == null) {
+            throw new OAuthError(400, "invalid_request", name + " is required");
+        }
+        return value;
+    }
+
+    private static void send(ServerResponse res, OidcProvider.TokenSet tokens) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", tokens.accessToken());
+        body.put("token_type", "Bearer");
+        body.put("expires_in", tokens.expiresIn().toSeconds());
+        body.put("refresh_token", tokens.refreshToken());
+        tokens.idToken().ifPresent(t -> body.put("id_token", t));
+        body.put("scope", tokens.scope());
+        Json.send(res, 200, body);
     }
 
     /**
