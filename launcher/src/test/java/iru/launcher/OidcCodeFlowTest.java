@@ -11,6 +11,34 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.AuthenticationResponse;
+import com.nimbusds.openid.connect.sdk.AuthenticationResponseParser;
+import com.nimbusds.openid.connect.sdk.AuthenticationSuccessResponse;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.UserInfoRequest;
+import com.nimbusds.openid.connect.sdk.UserInfoResponse;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.claims.UserInfo;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import iru.foundation.crypto.Digests;
 import iru.interfaces.http.Json;
 import iru.launcher.PasskeySignInTest.Browser;
@@ -35,11 +63,13 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The authorization code flow end to end, the relying party played by this test over plain HTTP (discovery, PKCE,
- * state, nonce, Nimbus JOSE verifying the ID token against the JWKS), the browser part by a software passkey; then
+ * The authorization code flow end to end, the relying party played once by the Nimbus OAuth 2.0 SDK and once by this
+ * test over plain HTTP (discovery, PKCE, state, nonce, the ID token verified against the JWKS), the browser part by a
+ * software passkey; then
  * the attacks: replayed codes, foreign or unregistered redirect URIs, missing or plain PKCE, wrong verifiers,
  * unassigned users, expired codes, refresh token reuse, forged access tokens.
  */
@@ -279,6 +309,57 @@ class OidcCodeFlowTest {
         assertEquals(200, userInfo(acme, refreshed.get("access_token").asText()).statusCode());
         JsonNode again = json(refresh(refreshed.get("refresh_token").asText()), 200);
         assertEquals(200, userInfo(acme, again.get("access_token").asText()).statusCode());
+    }
+
+    /** The Nimbus OAuth 2.0 SDK as the relying party: discovery, PKCE + nonce + state, code, ID token, userinfo, refresh. */
+    @Test
+    void nimbusRelyingPartyInterop() throws Exception {
+        OIDCProviderMetadata provider = OIDCProviderMetadata.resolve(new Issuer(issuer(acme)));
+        assertEquals(issuer(acme), provider.getIssuer().getValue());
+        ClientID clientId = new ClientID(app);
+        ClientSecretBasic clientAuth = new ClientSecretBasic(clientId, new Secret(secret));
+        CodeVerifier verifier = new CodeVerifier();
+        Nonce nonce = new Nonce();
+        State state = new State();
+        URI request = new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid", "profile", "email"),
+                clientId, URI.create(CALLBACK))
+                .endpointURI(provider.getAuthorizationEndpointURI()).state(state).nonce(nonce)
+                .codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI();
+
+        Browser browser = signedIn(assignedKey);
+        var redirect = browser.send("GET", request.getRawPath() + "?" + request.getRawQuery(), null, null);
+        assertEquals(303, redirect.statusCode(), redirect.body());
+        AuthenticationResponse response = AuthenticationResponseParser.parse(
+                URI.create(redirect.headers().firstValue("Location").orElseThrow()));
+        assertTrue(response.indicatesSuccess(), response.toString());
+        AuthenticationSuccessResponse success = response.toSuccessResponse();
+        assertEquals(state, success.getState());
+        assertEquals(provider.getIssuer(), success.getIssuer());
+
+        TokenResponse tokenResponse = OIDCTokenResponseParser.parse(new TokenRequest(provider.getTokenEndpointURI(),
+                clientAuth, new AuthorizationCodeGrant(success.getAuthorizationCode(), URI.create(CALLBACK), verifier))
+                .toHTTPRequest().send());
+        assertTrue(tokenResponse.indicatesSuccess(), tokenResponse.toString());
+        OIDCTokens tokens = ((OIDCTokenResponse) tokenResponse.toSuccessResponse()).getOIDCTokens();
+        IDTokenClaimsSet id = new IDTokenValidator(provider.getIssuer(), clientId, JWSAlgorithm.ES256,
+                provider.getJWKSetURI().toURL()).validate(tokens.getIDToken(), nonce);
+        assertEquals(assignedUser, id.getSubject().getValue());
+        assertNotNull(id.getAuthenticationTime());
+
+        UserInfoResponse userInfo = UserInfoResponse.parse(new UserInfoRequest(provider.getUserInfoEndpointURI(),
+                tokens.getBearerAccessToken()).toHTTPRequest().send());
+        assertTrue(userInfo.indicatesSuccess(), userInfo.toString());
+        UserInfo claims = userInfo.toSuccessResponse().getUserInfo();
+        assertEquals(assignedUser, claims.getSubject().getValue());
+        assertEquals("ada", claims.getPreferredUsername());
+
+        TokenResponse refreshed = TokenResponse.parse(new TokenRequest(provider.getTokenEndpointURI(), clientAuth,
+                new RefreshTokenGrant(tokens.getRefreshToken())).toHTTPRequest().send());
+        assertTrue(refreshed.indicatesSuccess(), refreshed.toString());
+        assertNotEquals(tokens.getRefreshToken(), refreshed.toSuccessResponse().getTokens().getRefreshToken());
+        TokenResponse reused = TokenResponse.parse(new TokenRequest(provider.getTokenEndpointURI(), clientAuth,
+                new RefreshTokenGrant(tokens.getRefreshToken())).toHTTPRequest().send());
+        assertEquals(OAuth2Error.INVALID_GRANT.getCode(), reused.toErrorResponse().getErrorObject().getCode());
     }
 
     @Test
