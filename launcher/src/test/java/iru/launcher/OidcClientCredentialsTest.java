@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jose.jwk.JWKSet;
+import iru.interfaces.http.AuthenticationLimits;
 import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCatalog;
 import java.net.URLEncoder;
@@ -22,7 +23,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -33,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client (Basic or form) and issues `client_credentials` access tokens that verify against the tenant's JWKS; a wrong
  * secret, a rotated-away secret or another tenant's client id gets `invalid_client` and nothing.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OidcClientCredentialsTest {
     static final String BASE = "https://id.example.test";
     static LoopbackCatalog upstream;
@@ -204,5 +209,24 @@ class OidcClientCredentialsTest {
         var foreign = api.as(rival.key(), "POST", "/t/" + rival.slug() + "/v1/apps/" + app + "/client-secret", null);
         assertEquals(404, foreign.statusCode(), foreign.body());
         assertInvalidClient(token(rival, basic(app, ""), "grant_type=client_credentials"));
+    }
+
+    /** Runs last: it uses up this address's failure budget, which every other test here shares. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void guessingSecretsIsThrottledAndThrottledRequestsGetNothing() throws Exception {
+        String app = createApp(acme);
+        String secret = rotate(acme, app);
+        int failures = 0;
+        HttpResponse<String> res;
+        do {
+            res = token(acme, basic(app, "guess-" + failures), "grant_type=client_credentials");
+            failures++;
+        } while (res.statusCode() == 401 && failures <= AuthenticationLimits.DEFAULTS.failuresPerSource() + 5);
+        assertEquals(429, res.statusCode(), res.body());
+        assertTrue(res.headers().firstValue("Retry-After").isPresent());
+        var right = token(acme, basic(app, secret), "grant_type=client_credentials");
+        assertEquals(429, right.statusCode(), "refused before the secret is checked");
+        assertFalse(right.body().contains("access_token"));
     }
 }
