@@ -471,6 +471,20 @@ class OidcCodeFlowTest {
     }
 
     @Test
+    void promptLoginSendsASignedInUserToSignInAgainWithoutLooping() throws Exception {
+        Map<String, String> p = authorizeParameters(app, CALLBACK, Pkce.create(), "s2", "n");
+        p.put("prompt", "login");
+        var res = authorize(signedIn(assignedKey), acme, p);
+        assertEquals(303, res.statusCode(), res.body());
+        String location = res.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("/t/" + acme.slug() + "/signin?return_to="), location);
+        String returnTo = URLDecoder.decode(location.substring(location.indexOf('=') + 1), StandardCharsets.UTF_8);
+        assertTrue(returnTo.startsWith("/t/" + acme.slug() + "/authorize?"), returnTo);
+        assertFalse(returnTo.contains("prompt"), returnTo);
+        assertTrue(returnTo.contains("state=s2"), returnTo);
+    }
+
+    @Test
     void forgedOrForeignAccessTokensGetNoUserinfo() throws Exception {
         JsonNode tokens = json(redeem(code(signedIn(assignedKey))), 200);
         String access = tokens.get("access_token").asText();
