@@ -184,6 +184,14 @@ class OidcClientCredentialsTest {
     }
 
     @Test
+    void aDeletedApplicationIsNoLongerAClient() throws Exception {
+        String app = createApp(acme);
+        String secret = rotate(acme, app);
+        assertEquals(204, api.as(acme.key(), "DELETE", "/t/" + acme.slug() + "/v1/apps/" + app, null).statusCode());
+        assertInvalidClient(token(acme, basic(app, secret), "grant_type=client_credentials"));
+    }
+
+    @Test
     void malformedRequestsGetRfc6749Errors() throws Exception {
         String app = createApp(acme);
         String secret = rotate(acme, app);
