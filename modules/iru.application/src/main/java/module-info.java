@@ -15,4 +15,5 @@ module iru.application {
     exports iru.application.signing;
     exports iru.application.passkey;
     exports iru.application.session;
+    exports iru.application.oauth;
 }

@@ -15,6 +15,7 @@ module iru.domain {
     exports iru.domain.signing;
     exports iru.domain.passkey;
     exports iru.domain.session;
+    exports iru.domain.oauth;
 
     // Hibernate reads and writes entity fields reflectively; nobody else may.
     opens iru.domain.common to org.hibernate.orm.core;

@@ -16,6 +16,8 @@ import iru.application.signing.SigningKeys;
 import iru.application.passkey.PasskeyFeature;
 import iru.application.session.ExpiredSignInStateSweeper;
 import iru.application.session.Sessions;
+import iru.application.oauth.OAuthClients;
+import iru.application.oauth.OidcProvider;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantResolver;
@@ -29,6 +31,8 @@ import iru.domain.operator.RequestNonceLedger;
 import iru.domain.signing.SigningKeyRepository;
 import iru.domain.passkey.CeremonyStore;
 import iru.domain.session.SessionRepository;
+import iru.domain.oauth.OAuthClientRepository;
+import iru.domain.oauth.OAuthGrantRepository;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
@@ -63,6 +67,10 @@ import iru.interfaces.signin.AccountService;
 import iru.interfaces.signin.SessionAuthenticator;
 import iru.interfaces.signin.SignInService;
 import iru.interfaces.tenant.ApplicationsService;
+import iru.interfaces.tenant.ClientSecretsService;
+import iru.interfaces.tenant.TokenService;
+import iru.interfaces.tenant.UserInfoService;
+import iru.interfaces.signin.AuthorizeService;
 import iru.interfaces.tenant.PasskeysAdminService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
@@ -207,8 +215,15 @@ final class PlaneWiring {
                 sessions, new RandomTokens(new SecureRandom()), config.signIn(), Clock.systemUTC());
         // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
         signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
+        // Client authentication failures have their own buckets too, for the same reason.
+        oidcServices(new OAuthClients(core.tx(), new OAuthClientRepository(), new SecurityEventLog(new SecureRandom()),
+                core.signingKeys(), config.oidc(), new RandomTokens(new SecureRandom()), Clock.systemUTC()),
+                new OidcProvider(core.tx(), new OAuthClientRepository(), new OAuthGrantRepository(), core.users(),
+                        new SecurityEventLog(new SecureRandom()), core.signingKeys(), config.oidc(),
+                        new RandomTokens(new SecureRandom()), Clock.systemUTC()),
+                sessions, config.oidc(), failedAuthentications(config)).forEach(routing::register);
         ExpiredSignInStateSweeper sweeper = new ExpiredSignInStateSweeper(router, core.directory(), new CeremonyStore(),
-                new SessionRepository(), config.servedRegions(), Clock.systemUTC());
+                new SessionRepository(), new OAuthGrantRepository(), config.servedRegions(), Clock.systemUTC());
         PeriodicWorker sweeping = new PeriodicWorker("sign-in-state-sweep", SWEEP_EVERY, () -> {
             int removed = sweeper.sweep();
             if (removed > 0) {
@@ -223,6 +238,12 @@ final class PlaneWiring {
         return List.of(new SignInService(passkeys, settings, failures, new RandomTokens(new SecureRandom())),
                 new AccountService(sessions, passkeys == null ? null : passkeys.management()),
                 new PasskeysAdminService(passkeys, sessions, settings));
+    }
+
+    static List<HttpService> oidcServices(OAuthClients clients, OidcProvider provider, Sessions sessions,
+            OidcSettings oidc, FailedAuthentications failures) {
+        return List.of(new ClientSecretsService(clients), new TokenService(clients, provider, failures),
+                new UserInfoService(provider), new AuthorizeService(provider, sessions, oidc));
     }
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,

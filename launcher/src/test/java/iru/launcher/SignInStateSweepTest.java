@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.api.OpenTelemetry;
 import iru.application.session.ExpiredSignInStateSweeper;
+import iru.domain.oauth.OAuthGrantRepository;
 import iru.domain.passkey.CeremonyStore;
 import iru.domain.session.SessionRepository;
 import iru.domain.tenant.TenantDirectory;
@@ -78,7 +79,8 @@ class SignInStateSweepTest {
         try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
                 config.database().tenantRuntime(), OpenTelemetry.noop())) {
             var sweeper = new ExpiredSignInStateSweeper(new TenantRegionRouter(pools), new TenantDirectory(),
-                    new CeremonyStore(), new SessionRepository(), config.servedRegions(), Clock.systemUTC());
+                    new CeremonyStore(), new SessionRepository(), new OAuthGrantRepository(), config.servedRegions(),
+                    Clock.systemUTC());
             assertEquals(4, sweeper.sweep(), "one expired session and one expired challenge per tenant");
             assertEquals(0, sweeper.sweep(), "nothing left to sweep");
         }

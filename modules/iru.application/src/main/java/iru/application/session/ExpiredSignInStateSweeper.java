@@ -1,5 +1,6 @@
 package iru.application.session;
 
+import iru.domain.oauth.OAuthGrantRepository;
 import iru.domain.passkey.CeremonyStore;
 import iru.domain.session.SessionRepository;
 import iru.domain.tenant.TenantDirectory;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Removes expired sign-in state (challenges, enrollment links, sessions) tenant by tenant, each in the tenant's own
+ * Removes expired sign-in state (challenges, enrollment links, sessions, authorization codes, grants and refresh
+ * tokens) tenant by tenant, each in the tenant's own
  * routed transaction: row-level security confines every statement to one tenant, so there is no cross-tenant delete
  * to guard. Readers already ignore expired rows; this keeps the ephemeral tables from growing without bound.
  */
@@ -21,15 +23,17 @@ public final class ExpiredSignInStateSweeper {
     private final TenantDirectory directory;
     private final CeremonyStore ceremonies;
     private final SessionRepository sessions;
+    private final OAuthGrantRepository grants;
     private final Set<Region> regions;
     private final Clock clock;
 
     public ExpiredSignInStateSweeper(TenantRegionRouter router, TenantDirectory directory, CeremonyStore ceremonies,
-            SessionRepository sessions, Set<Region> regions, Clock clock) {
+            SessionRepository sessions, OAuthGrantRepository grants, Set<Region> regions, Clock clock) {
         this.router = router;
         this.directory = directory;
         this.ceremonies = ceremonies;
         this.sessions = sessions;
+        this.grants = grants;
         this.regions = Set.copyOf(regions);
         this.clock = clock;
     }
@@ -42,7 +46,8 @@ public final class ExpiredSignInStateSweeper {
             List<TenantId> tenants = router.inDirectoryTransaction(c -> directory.allInRegion(c, region));
             for (TenantId tenant : tenants) {
                 removed += router.inTransaction(region, tenant.value(), c ->
-                        ceremonies.purgeExpired(c, tenant, now) + sessions.purgeExpired(c, tenant, now));
+                        ceremonies.purgeExpired(c, tenant, now) + sessions.purgeExpired(c, tenant, now)
+                                + grants.purgeExpired(c, tenant, now));
             }
         }
         return removed;

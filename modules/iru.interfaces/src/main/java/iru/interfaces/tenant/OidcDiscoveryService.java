@@ -59,12 +59,17 @@ public final class OidcDiscoveryService implements HttpService {
         doc.put("jwks_uri", issuer + JWKS);
         doc.put("end_session_endpoint", issuer + "/logout");
         doc.put("response_types_supported", List.of("code"));
-        doc.put("grant_types_supported", List.of("authorization_code", "refresh_token"));
+        doc.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+        doc.put("scopes_supported", List.of("openid", "profile", "email"));
+        doc.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp",
+                "at_hash", "preferred_username", "name", "email"));
+        doc.put("prompt_values_supported", List.of("none", "login"));
+        doc.put("authorization_response_iss_parameter_supported", true);
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("ES256"));
         doc.put("code_challenge_methods_supported", List.of("S256"));
         doc.put("token_endpoint_auth_methods_supported",
-                List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+                List.of("client_secret_basic", "client_secret_post"));
         res.header(HeaderNames.CACHE_CONTROL, "public, max-age=" + DISCOVERY_MAX_AGE_SECONDS);
         Json.send(res, 200, doc);
     }

@@ -1,0 +1,120 @@
+package iru.application.oauth;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jwt.JWTClaimsSet;
+import iru.application.identity.TenantTransactions;
+import iru.application.signing.SigningKeys;
+import iru.domain.common.ResourceNotFoundException;
+import iru.domain.event.SecurityEventLog;
+import iru.domain.oauth.OAuthClientRepository;
+import iru.domain.tenant.TenantLocation;
+import iru.foundation.config.OidcSettings;
+import iru.foundation.crypto.Digests;
+import iru.foundation.crypto.RandomTokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The tenant's OAuth 2.0 / OpenID Connect clients: every application is one, its id the client id. Rotates client
+ * secrets (shown once, stored as a hash), authenticates clients at the token endpoint, and issues the
+ * `client_credentials` access token (an RFC 9068 JWT signed with the tenant's active key).
+ */
+public final class OAuthClients {
+    /** Short-lived, so a leaked access token is useful only briefly and no revocation list is needed for it. */
+    public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(10);
+    public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+
+    private final TenantTransactions tx;
+    private final OAuthClientRepository clients;
+    private final SecurityEventLog events;
+    private final SigningKeys signingKeys;
+    private final OidcSettings oidc;
+    private final RandomTokens tokens;
+    private final Clock clock;
+
+    /** A freshly issued access token and what the token response says about it. */
+    public record AccessToken(String value, Duration expiresIn, Optional<String> scope) {
+        public AccessToken {
+            Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(expiresIn, "expiresIn");
+            Objects.requireNonNull(scope, "scope");
+        }
+    }
+
+    public OAuthClients(TenantTransactions tx, OAuthClientRepository clients, SecurityEventLog events,
+            SigningKeys signingKeys, OidcSettings oidc, RandomTokens tokens, Clock clock) {
+        this.tx = tx;
+        this.clients = clients;
+        this.events = events;
+        this.signingKeys = signingKeys;
+        this.oidc = oidc;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /**
+     * A new secret for client `appId`, replacing any earlier one at once (the old secret stops working in the same
+     * transaction). The value is returned only here; the database keeps its SHA-256 hash.
+     */
+    public String rotateSecret(TenantLocation tenant, UUID appId) {
+        String secret = tokens.next();
+        tx.run("RotateClientSecret", tenant, c -> {
+            if (!clients.applicationExists(c, tenant.id(), appId)) {
+                throw new ResourceNotFoundException("application", appId);
+            }
+            clients.replaceSecret(c, tenant.id(), appId, Digests.sha256(secret), now());
+            events.append(c, tenant.id(), "client-secret.rotated", Optional.of(appId.toString()), Map.of());
+            return null;
+        });
+        return secret;
+    }
+
+    /** The client a presented id and secret authenticate in this tenant, if they do. */
+    public Optional<UUID> authenticate(TenantLocation tenant, String clientId, String secret) {
+        Optional<UUID> id = parseClientId(clientId);
+        // A malformed id or secret is still hashed and compared, against nothing, so it fails as slowly as a wrong one.
+        UUID lookup = id.orElse(new UUID(0, 0));
+        boolean matches = tx.run("AuthenticateClient", tenant,
+                c -> clients.secretMatches(c, tenant.id(), lookup, secret == null ? "" : secret));
+        return matches ? id : Optional.empty();
+    }
+
+    /** `grant_type=client_credentials`: an access token whose subject is the client itself. */
+    public AccessToken clientCredentials(TenantLocation tenant, UUID clientId, Optional<String> scope) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        String issuer = oidc.issuer(tenant.slug().value());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(clientId.toString())
+                .audience(issuer)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ACCESS_TOKEN_LIFETIME)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("client_id", clientId.toString());
+        scope.ifPresent(s -> claims.claim("scope", s));
+        String token = signingKeys.signer(tenant).sign(claims.build(), ACCESS_TOKEN_TYPE).serialize();
+        return new AccessToken(token, ACCESS_TOKEN_LIFETIME, scope);
+    }
+
+    private static Optional<UUID> parseClientId(String clientId) {
+        if (clientId == null || clientId.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(clientId));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}
