@@ -200,6 +200,18 @@ class BrowserFlowTest {
         await("signed out: the account page asks to sign in",
                 () -> here().startsWith(origin + "/t/" + acme.slug() + "/signin?"));
 
+        // A look-alike origin: the same server under another name. The passkey is bound to `localhost`, so the browser
+        // refuses to ask the device for it there: the device signs nothing and nobody is signed in.
+        long signCount = device.getCredentials().get(0).getSignCount();
+        long signIns = count(user, "signin.succeeded");
+        browser.get("http://iru.localhost:" + URI.create(origin).getPort() + "/t/" + acme.slug() + "/signin");
+        browser.findElement(By.id("go")).click();
+        await("the look-alike's ceremony to be refused", () -> !status().isEmpty() && !status().startsWith("Waiting"));
+        assertTrue(status().contains("relying party ID"), status());
+        assertEquals(signCount, device.getCredentials().get(0).getSignCount(), "the device signed nothing");
+        assertEquals(null, browser.manage().getCookieNamed("__Host-iru_session"), "no session on the look-alike");
+        assertEquals(signIns, count(user, "signin.succeeded"), "no sign-in recorded");
+
         // The relying party sends the browser to /authorize; sign-in in between; back to the RP with a code.
         browser.get(rp.loginUrl());
         await("authorize to send the browser to sign in", () -> here().startsWith(origin + "/t/"
@@ -226,6 +238,14 @@ class BrowserFlowTest {
                 "{\"templateKey\":\"slack\",\"displayName\":\"Slack\",\"redirectUris\":[\"" + redirectUri + "\"]}");
         assertEquals(201, res.statusCode(), res.body());
         return Json.MAPPER.readTree(res.body()).get("id").asText();
+    }
+
+    static long count(String user, String kind) {
+        try {
+            return PasskeySignInTest.eventKinds(acme, user).stream().filter(kind::equals).count();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
