@@ -37,7 +37,6 @@ import iru.testkit.LoopbackCatalog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,15 +94,10 @@ class BrowserFlowTest {
         deployment = TestDeployment.create("t_browser");
         var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
                 "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        // http://localhost is a secure context for the browser, so WebAuthn and __Host- cookies work without TLS.
-        origin = "http://localhost:" + port;
-        api = deployment.start(Plane.tenant, Map.of("IRU_HTTP_PORT", Integer.toString(port),
-                "IRU_WEBAUTHN_ORIGINS", origin, "IRU_WEBAUTHN_RP_ID", "localhost", "IRU_PUBLIC_BASE_URL", origin));
         assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
+        TestDeployment.OnLocalhost tenantPlane = deployment.startTenantOnLocalhost();
+        api = tenantPlane.plane();
+        origin = tenantPlane.origin();
         acme = TestDeployment.createTenant(control, "browser-acme", "eu");
         // The admin-side helpers of PasskeySignInTest drive this deployment's tenant plane.
         PasskeySignInTest.deployment = deployment;
