@@ -76,6 +76,25 @@ final class TestDeployment implements AutoCloseable {
         return new Plane(runtime, spans);
     }
 
+    /** A tenant plane and the origin browsers reach it at. */
+    record OnLocalhost(Plane plane, String origin) {
+    }
+
+    /**
+     * A tenant plane at `http://localhost:<free port>`, that origin allowed for WebAuthn and used in its links:
+     * browsers treat http://localhost as a secure context, so passkeys and `__Host-` cookies work without TLS.
+     */
+    OnLocalhost startTenantOnLocalhost() throws IOException {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String origin = "http://localhost:" + port;
+        return new OnLocalhost(start(iru.launcher.Plane.tenant, Map.of("IRU_HTTP_PORT", Integer.toString(port),
+                "IRU_WEBAUTHN_ORIGINS", origin, "IRU_WEBAUTHN_RP_ID", "localhost", "IRU_PUBLIC_BASE_URL", origin)),
+                origin);
+    }
+
     record CommandResult(int exitCode, String output) {
     }
 
