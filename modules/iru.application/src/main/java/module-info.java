@@ -16,4 +16,5 @@ module iru.application {
     exports iru.application.passkey;
     exports iru.application.session;
     exports iru.application.oauth;
+    exports iru.application.provisioning;
 }
