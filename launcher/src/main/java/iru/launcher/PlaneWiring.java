@@ -16,6 +16,7 @@ import iru.application.signing.SigningKeys;
 import iru.application.passkey.PasskeyFeature;
 import iru.application.session.ExpiredSignInStateSweeper;
 import iru.application.session.Sessions;
+import iru.application.oauth.ClientAssertions;
 import iru.application.oauth.OAuthClients;
 import iru.application.oauth.OidcProvider;
 import iru.application.tenant.TenantLifecycle;
@@ -67,6 +68,7 @@ import iru.interfaces.signin.AccountService;
 import iru.interfaces.signin.SessionAuthenticator;
 import iru.interfaces.signin.SignInService;
 import iru.interfaces.tenant.ApplicationsService;
+import iru.interfaces.tenant.ClientKeysService;
 import iru.interfaces.tenant.ClientSecretsService;
 import iru.interfaces.tenant.TokenService;
 import iru.interfaces.tenant.UserInfoService;
@@ -190,7 +192,7 @@ final class PlaneWiring {
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
                 DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
                 resolver::invalidateAll, errors).start();
-        Sessions sessions = new Sessions(core.tx(), new SessionRepository(), core.users(),
+        Sessions sessions = new Sessions(core.tx(), new SessionRepository(), new OAuthGrantRepository(), core.users(),
                 new SecurityEventLog(new SecureRandom()), new RandomTokens(new SecureRandom()), config.signIn(),
                 Clock.systemUTC());
         routing.addFilter(new TenantRoutingFilter(resolver, router))
@@ -218,6 +220,8 @@ final class PlaneWiring {
         // Client authentication failures have their own buckets too, for the same reason.
         oidcServices(new OAuthClients(core.tx(), new OAuthClientRepository(), new SecurityEventLog(new SecureRandom()),
                 core.signingKeys(), config.oidc(), new RandomTokens(new SecureRandom()), Clock.systemUTC()),
+                new ClientAssertions(core.tx(), new OAuthClientRepository(), new SecurityEventLog(new SecureRandom()),
+                        config.oidc(), Clock.systemUTC()),
                 new OidcProvider(core.tx(), new OAuthClientRepository(), new OAuthGrantRepository(), core.users(),
                         new SecurityEventLog(new SecureRandom()), core.signingKeys(), config.oidc(),
                         new RandomTokens(new SecureRandom()), Clock.systemUTC()),
@@ -240,9 +244,10 @@ final class PlaneWiring {
                 new PasskeysAdminService(passkeys, sessions, settings));
     }
 
-    static List<HttpService> oidcServices(OAuthClients clients, OidcProvider provider, Sessions sessions,
-            OidcSettings oidc, FailedAuthentications failures) {
-        return List.of(new ClientSecretsService(clients), new TokenService(clients, provider, failures),
+    static List<HttpService> oidcServices(OAuthClients clients, ClientAssertions assertions, OidcProvider provider,
+            Sessions sessions, OidcSettings oidc, FailedAuthentications failures) {
+        return List.of(new ClientSecretsService(clients), new ClientKeysService(clients),
+                new TokenService(clients, assertions, provider, failures),
                 new UserInfoService(provider), new AuthorizeService(provider, sessions, oidc));
     }
 

@@ -66,8 +66,13 @@ class OidcClientCredentialsTest {
     }
 
     static String createApp(TestDeployment.TenantWithKey tenant) throws Exception {
+        return createApp(tenant, "");
+    }
+
+    /** `more`: further members of the creation body, each with a leading comma. */
+    static String createApp(TestDeployment.TenantWithKey tenant, String more) throws Exception {
         var res = api.as(tenant.key(), "POST", "/t/" + tenant.slug() + "/v1/apps",
-                "{\"templateKey\":\"slack\",\"displayName\":\"Slack\"}");
+                "{\"templateKey\":\"slack\",\"displayName\":\"Slack\"" + more + "}");
         assertEquals(201, res.statusCode(), res.body());
         return Json.MAPPER.readTree(res.body()).get("id").asText();
     }
@@ -125,7 +130,7 @@ class OidcClientCredentialsTest {
 
     @Test
     void clientCredentialsTokenVerifiesAgainstTheTenantsJwks() throws Exception {
-        String app = createApp(acme);
+        String app = createApp(acme, ",\"allowedScopes\":[\"reports.read\",\"reports.write\"]");
         String secret = rotate(acme, app);
         assertEquals(43, secret.length());
 
@@ -170,6 +175,29 @@ class OidcClientCredentialsTest {
         // An application that never got a secret is no client.
         String secretless = createApp(acme);
         assertInvalidClient(token(acme, basic(secretless, secret), "grant_type=client_credentials"));
+    }
+
+    @Test
+    void clientCredentialsGetOnlyTheClientsAllowedScopes() throws Exception {
+        String app = createApp(acme, ",\"allowedScopes\":[\"reports.read\"]");
+        String secret = rotate(acme, app);
+        for (String scope : java.util.List.of("reports.write", "reports.read%20reports.write", "openid", "reports")) {
+            var refused = token(acme, basic(app, secret), "grant_type=client_credentials&scope=" + scope);
+            assertEquals(400, refused.statusCode(), scope + " " + refused.body());
+            assertEquals("invalid_scope", Json.MAPPER.readTree(refused.body()).get("error").asText());
+            assertFalse(refused.body().contains("access_token"));
+        }
+        var granted = token(acme, basic(app, secret), "grant_type=client_credentials&scope=reports.read");
+        assertEquals(200, granted.statusCode(), granted.body());
+        assertEquals("reports.read", verifyAccessToken(acme, Json.MAPPER.readTree(granted.body())
+                .get("access_token").asText()).getStringClaim("scope"));
+        // The default allows what an OpenID Connect sign-in needs, nothing else.
+        String plain = createApp(acme);
+        String plainSecret = rotate(acme, plain);
+        assertEquals(200, token(acme, basic(plain, plainSecret), "grant_type=client_credentials&scope=profile")
+                .statusCode());
+        assertEquals(400, token(acme, basic(plain, plainSecret), "grant_type=client_credentials&scope=reports.read")
+                .statusCode());
     }
 
     @Test

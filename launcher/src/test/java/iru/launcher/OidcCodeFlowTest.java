@@ -89,9 +89,14 @@ class OidcCodeFlowTest {
 
     @BeforeAll
     static void start() throws Exception {
+        start("t_oidc_code", Map.of());
+    }
+
+    /** The deployment, tenants, client and signed-up user these tests use; other OIDC tests build on it too. */
+    static void start(String database, Map<String, String> tenantPlaneEnvironment) throws Exception {
         upstream = LoopbackCatalog.start("catalog-secret");
         upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
-        deployment = TestDeployment.create("t_oidc_code");
+        deployment = TestDeployment.create(database);
         var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
                 "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
         int port;
@@ -99,8 +104,10 @@ class OidcCodeFlowTest {
             port = socket.getLocalPort();
         }
         origin = "http://localhost:" + port;
-        api = deployment.start(Plane.tenant, Map.of("IRU_HTTP_PORT", Integer.toString(port),
-                "IRU_WEBAUTHN_ORIGINS", origin, "IRU_PUBLIC_BASE_URL", origin));
+        Map<String, String> environment = new HashMap<>(tenantPlaneEnvironment);
+        environment.putAll(Map.of("IRU_HTTP_PORT", Integer.toString(port), "IRU_WEBAUTHN_ORIGINS", origin,
+                "IRU_PUBLIC_BASE_URL", origin));
+        api = deployment.start(Plane.tenant, environment);
         assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "code-acme", "eu");
         rival = TestDeployment.createTenant(control, "code-rival", "eu");
@@ -516,13 +523,126 @@ class OidcCodeFlowTest {
         assertTrue(refused.headers().firstValue("Location").isEmpty());
         assertTrue(browser.cookies.containsKey(iru.application.session.Sessions.COOKIE));
 
+        // The refused logout revoked nothing.
+        JsonNode rotated = json(refresh(tokens.get("refresh_token").asText()), 200);
+
         Map<String, String> back = redirectParameters(browser.send("GET", "/t/" + acme.slug() + "/logout?"
                 + query(Map.of("id_token_hint", idToken, "post_logout_redirect_uri", CALLBACK, "state", "bye")), null,
                 null), CALLBACK);
         assertEquals("bye", back.get("state"));
+        assertInvalidGrant(refresh(rotated.get("refresh_token").asText()));
+        assertEquals(401, userInfo(acme, rotated.get("access_token").asText()).statusCode(),
+                "the grant's access tokens die with it");
         Map<String, String> p = authorizeParameters(app, CALLBACK, Pkce.create(), "s", "n");
         p.put("prompt", "none");
         assertEquals("login_required", redirectParameters(authorize(browser, acme, p), CALLBACK).get("error"),
                 "the session is over");
+    }
+
+    static String csrf(Browser browser) throws Exception {
+        String page = browser.send("GET", "/t/" + acme.slug() + "/account", null, null).body();
+        return page.replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+    }
+
+    static void signOut(Browser browser) throws Exception {
+        assertEquals(303, browser.form("/t/" + acme.slug() + "/signout", "csrf=" + csrf(browser)).statusCode());
+    }
+
+    static String grantCount(String userId) throws Exception {
+        return deployment.queryAsOwner("eu", "select count(*) from oauth_grants where user_id = '" + userId + "'");
+    }
+
+    @Test
+    void signingOutRevokesTheRefreshTokensOfThatSessionOnly() throws Exception {
+        Browser browser = signedIn(assignedKey);
+        Browser otherDevice = signedIn(assignedKey);
+        JsonNode tokens = json(redeem(code(browser)), 200);
+        JsonNode otherTokens = json(redeem(code(otherDevice)), 200);
+        // A form post without the session's token signs nobody out and revokes nothing.
+        assertEquals(403, browser.form("/t/" + acme.slug() + "/signout", "csrf=" + "A".repeat(43)).statusCode());
+        JsonNode rotated = json(refresh(tokens.get("refresh_token").asText()), 200);
+
+        signOut(browser);
+        assertInvalidGrant(refresh(rotated.get("refresh_token").asText()));
+        assertEquals(401, userInfo(acme, rotated.get("access_token").asText()).statusCode());
+        assertEquals(200, refresh(otherTokens.get("refresh_token").asText()).statusCode(),
+                "the other session's grant lives on");
+    }
+
+    @Test
+    void aCodeRedeemedAfterItsSessionEndedIsRefused() throws Exception {
+        Browser browser = signedIn(assignedKey);
+        Code code = code(browser);
+        String before = grantCount(assignedUser);
+        signOut(browser);
+        assertInvalidGrant(redeem(code));
+        assertEquals(before, grantCount(assignedUser), "no grant outlives the session");
+    }
+
+    @Test
+    void revokingAUsersSessionsRevokesAllTheirRefreshTokensAndNoOneElses() throws Exception {
+        String cy = PasskeySignInTest.createUser(acme, "cy");
+        SoftwareAuthenticator cyKey = PasskeySignInTest.enroll(acme, cy);
+        assertEquals(204, api.as(acme.key(), "PUT", "/t/" + acme.slug() + "/v1/apps/" + app
+                + "/assignments/users/" + cy, null).statusCode());
+        JsonNode first = json(redeem(code(signedIn(cyKey))), 200);
+        JsonNode second = json(redeem(code(signedIn(cyKey))), 200);
+        JsonNode ada = json(redeem(code(signedIn(assignedKey))), 200);
+        // Another tenant's key cannot revoke them.
+        assertEquals(404, api.as(rival.key(), "DELETE", "/t/" + rival.slug() + "/v1/users/" + cy + "/sessions", null)
+                .statusCode());
+        assertEquals("2", grantCount(cy));
+
+        assertEquals(204, api.as(acme.key(), "DELETE", "/t/" + acme.slug() + "/v1/users/" + cy + "/sessions", null)
+                .statusCode());
+        assertInvalidGrant(refresh(first.get("refresh_token").asText()));
+        assertInvalidGrant(refresh(second.get("refresh_token").asText()));
+        assertEquals(401, userInfo(acme, second.get("access_token").asText()).statusCode());
+        assertEquals("0", grantCount(cy));
+        assertEquals(200, refresh(ada.get("refresh_token").asText()).statusCode(), "another user's grant lives on");
+        assertTrue(Json.MAPPER.readTree(api.as(acme.key(), "GET", "/t/" + acme.slug() + "/v1/events?kind=sessions.revoked"
+                + "&subject=" + cy, null).body()).toString().contains("\"grantsRevoked\":\"2\""));
+    }
+
+    @Test
+    void authorizeGrantsOnlyTheClientsAllowedScopes() throws Exception {
+        String scoped = createApp(acme, CALLBACK);
+        assertEquals(204, api.as(acme.key(), "PUT", "/t/" + acme.slug() + "/v1/apps/" + scoped
+                + "/assignments/users/" + assignedUser, null).statusCode());
+        JsonNode created = json(api.as(acme.key(), "GET", "/t/" + acme.slug() + "/v1/apps/" + scoped, null), 200);
+        assertEquals("[\"openid\",\"profile\",\"email\"]", created.get("allowedScopes").toString());
+        Browser browser = signedIn(assignedKey);
+        Map<String, String> p = authorizeParameters(scoped, CALLBACK, Pkce.create(), "s3", "n");
+        p.put("scope", "openid profile payroll:read");
+        Map<String, String> refused = redirectParameters(authorize(browser, acme, p), CALLBACK);
+        assertEquals("invalid_scope", refused.get("error"));
+        assertEquals("s3", refused.get("state"));
+        assertFalse(refused.containsKey("code"));
+        assertEquals("0", deployment.queryAsOwner("eu", "select count(*) from oauth_codes where client_id = '"
+                + scoped + "'"));
+
+        // Invalid lists are refused and change nothing.
+        String etag = api.as(acme.key(), "GET", "/t/" + acme.slug() + "/v1/apps/" + scoped, null).headers()
+                .firstValue("ETag").orElseThrow();
+        for (String bad : List.of("[\"two words\"]", "[\"openid\",\"openid\"]", "[\"\"]", "[\"a\\\\b\"]", "\"openid\"",
+                "[1]")) {
+            var res = api.send(HttpRequest.newBuilder(api.uri("/t/" + acme.slug() + "/v1/apps/" + scoped))
+                    .header("Authorization", "Bearer " + acme.key())
+                    .header("Content-Type", "application/merge-patch+json").header("If-Match", etag)
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"allowedScopes\":" + bad + "}")).build());
+            assertEquals(422, res.statusCode(), bad + " " + res.body());
+            assertEquals("allowedScopes", Json.MAPPER.readTree(res.body()).get("field").asText(), bad);
+        }
+        var patched = api.send(HttpRequest.newBuilder(api.uri("/t/" + acme.slug() + "/v1/apps/" + scoped))
+                .header("Authorization", "Bearer " + acme.key())
+                .header("Content-Type", "application/merge-patch+json").header("If-Match", etag)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                        "{\"allowedScopes\":[\"openid\",\"profile\",\"payroll:read\"]}")).build());
+        assertEquals(200, patched.statusCode(), patched.body());
+        Map<String, String> granted = redirectParameters(authorize(browser, acme, p), CALLBACK);
+        assertTrue(granted.containsKey("code"), granted.toString());
+        // email is no longer allowed for this client.
+        p.put("scope", "openid email");
+        assertEquals("invalid_scope", redirectParameters(authorize(browser, acme, p), CALLBACK).get("error"));
     }
 }

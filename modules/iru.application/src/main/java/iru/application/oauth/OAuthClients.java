@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import iru.application.identity.TenantTransactions;
 import iru.application.signing.SigningKeys;
+import iru.domain.application.AllowedScopes;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.event.SecurityEventLog;
 import iru.domain.oauth.OAuthClientRepository;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +25,8 @@ import java.util.UUID;
 
 /**
  * The tenant's OAuth 2.0 / OpenID Connect clients: every application is one, its id the client id. Rotates client
- * secrets (shown once, stored as a hash), authenticates clients at the token endpoint, and issues the
+ * secrets (shown once, stored as a hash) and `private_key_jwt` keys, authenticates clients by secret at the token
+ * endpoint ({@link ClientAssertions} does `private_key_jwt`), and issues the
  * `client_credentials` access token (an RFC 9068 JWT signed with the tenant's active key).
  */
 public final class OAuthClients {
@@ -38,6 +41,14 @@ public final class OAuthClients {
     private final OidcSettings oidc;
     private final RandomTokens tokens;
     private final Clock clock;
+
+    /** A client the token endpoint authenticated, with the scopes it may ask for. */
+    public record AuthenticatedClient(UUID id, List<String> allowedScopes) {
+        public AuthenticatedClient {
+            Objects.requireNonNull(id, "id");
+            allowedScopes = List.copyOf(allowedScopes);
+        }
+    }
 
     /** A freshly issued access token and what the token response says about it. */
     public record AccessToken(String value, Duration expiresIn, Optional<String> scope) {
@@ -76,18 +87,57 @@ public final class OAuthClients {
         return secret;
     }
 
+    /**
+     * Registers `keys` as the client's `private_key_jwt` keys, replacing any earlier set at once (an empty set
+     * removes them); security event `client-keys.replaced` with the new key ids.
+     */
+    public void replaceKeys(TenantLocation tenant, UUID appId, ClientKeySet keys) {
+        tx.run("ReplaceClientKeys", tenant, c -> {
+            if (!clients.applicationExists(c, tenant.id(), appId)) {
+                throw new ResourceNotFoundException("application", appId);
+            }
+            clients.replaceKeys(c, tenant.id(), appId, keys.isEmpty() ? Optional.empty() : Optional.of(keys.toJson()),
+                    now());
+            events.append(c, tenant.id(), "client-keys.replaced", Optional.of(appId.toString()), Map.of(
+                    "count", Integer.toString(keys.keys().getKeys().size()),
+                    "kids", String.join(" ", keys.keys().getKeys().stream()
+                            .map(k -> k.getKeyID() == null ? "-" : k.getKeyID()).toList())));
+            return null;
+        });
+    }
+
+    /** The client's registered `private_key_jwt` keys (an empty set if none). */
+    public ClientKeySet keys(TenantLocation tenant, UUID appId) {
+        String json = tx.run("ClientKeys", tenant, c -> {
+            if (!clients.applicationExists(c, tenant.id(), appId)) {
+                throw new ResourceNotFoundException("application", appId);
+            }
+            return clients.keys(c, tenant.id(), appId).map(OAuthClientRepository.RegisteredKeys::jwks)
+                    .orElse("{\"keys\":[]}");
+        });
+        return ClientKeySet.parse(json);
+    }
+
     /** The client a presented id and secret authenticate in this tenant, if they do. */
-    public Optional<UUID> authenticate(TenantLocation tenant, String clientId, String secret) {
+    public Optional<AuthenticatedClient> authenticate(TenantLocation tenant, String clientId, String secret) {
         Optional<UUID> id = parseClientId(clientId);
         // A malformed id or secret is still hashed and compared, against nothing, so it fails as slowly as a wrong one.
         UUID lookup = id.orElse(new UUID(0, 0));
-        boolean matches = tx.run("AuthenticateClient", tenant,
-                c -> clients.secretMatches(c, tenant.id(), lookup, secret == null ? "" : secret));
-        return matches ? id : Optional.empty();
+        Optional<List<String>> allowed = tx.run("AuthenticateClient", tenant,
+                c -> clients.secretAuthenticates(c, tenant.id(), lookup, secret == null ? "" : secret));
+        return allowed.flatMap(scopes -> id.map(i -> new AuthenticatedClient(i, scopes)));
     }
 
-    /** `grant_type=client_credentials`: an access token whose subject is the client itself. */
-    public AccessToken clientCredentials(TenantLocation tenant, UUID clientId, Optional<String> scope) {
+    /**
+     * `grant_type=client_credentials`: an access token whose subject is the client itself, for the requested scopes
+     * if the client may have all of them ({@link InvalidScopeException} otherwise).
+     */
+    public AccessToken clientCredentials(TenantLocation tenant, AuthenticatedClient client, Optional<String> scope) {
+        if (scope.isPresent() && !AllowedScopes.cover(client.allowedScopes(), scope.get())) {
+            throw new InvalidScopeException("the client may ask only for its allowed scopes: "
+                    + String.join(" ", client.allowedScopes()));
+        }
+        UUID clientId = client.id();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String issuer = oidc.issuer(tenant.slug().value());
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -103,7 +153,7 @@ public final class OAuthClients {
         return new AccessToken(token, ACCESS_TOKEN_LIFETIME, scope);
     }
 
-    private static Optional<UUID> parseClientId(String clientId) {
+    static Optional<UUID> parseClientId(String clientId) {
         if (clientId == null || clientId.length() != 36) {
             return Optional.empty();
         }

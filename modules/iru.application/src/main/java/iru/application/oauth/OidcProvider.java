@@ -15,6 +15,7 @@ import iru.application.signing.SigningKeys;
 import iru.application.signing.TokenSigner;
 import iru.domain.event.SecurityEventLog;
 import iru.domain.oauth.OAuthClientRepository;
+import iru.domain.oauth.OAuthClientRepository.Registration;
 import iru.domain.oauth.OAuthGrantRepository;
 import iru.domain.oauth.OAuthGrantRepository.AuthorizationCode;
 import iru.domain.oauth.OAuthGrantRepository.Grant;
@@ -110,9 +111,12 @@ public final class OidcProvider {
         this.clock = clock;
     }
 
-    /** The client's registered redirect URIs; empty if the client id names no application of this tenant. */
-    public Optional<List<String>> redirectUris(TenantLocation tenant, UUID clientId) {
-        return tx.run("ClientRedirectUris", tenant, c -> clients.redirectUris(c, tenant.id(), clientId));
+    /**
+     * The client's registered redirect URIs and allowed scopes; empty if the client id names no application of this
+     * tenant.
+     */
+    public Optional<Registration> registration(TenantLocation tenant, UUID clientId) {
+        return tx.run("ClientRegistration", tenant, c -> clients.registration(c, tenant.id(), clientId));
     }
 
     /**
@@ -164,6 +168,10 @@ public final class OidcProvider {
                 return new InvalidGrantException("unknown or expired authorization code");
             }
             AuthorizationCode bound = consumed.get();
+            if (clients.sessionStarted(c, tenant.id(), bound.sessionHash()).isEmpty()) {
+                // Signed out (or revoked) between the code and its redemption: nothing may outlive that session.
+                return new InvalidGrantException("the sign-in session of the authorization code has ended");
+            }
             if (!bound.clientId().equals(clientId)) {
                 return new InvalidGrantException("the authorization code was issued to another client");
             }
@@ -177,7 +185,7 @@ public final class OidcProvider {
             }
             Grant grant = new Grant(UUID.randomUUID(), clientId, bound.userId(), bound.scope(), bound.authTime(),
                     now.plus(REFRESH_TOKEN_LIFETIME));
-            grants.insertGrant(c, tenant.id(), grant, now);
+            grants.insertGrant(c, tenant.id(), grant, bound.sessionHash(), now);
             grants.recordCodeGrant(c, tenant.id(), codeHash, grant.grantId());
             grants.insertRefreshToken(c, tenant.id(), Digests.sha256(refresh), grant.grantId(), now,
                     grant.expiresAt());

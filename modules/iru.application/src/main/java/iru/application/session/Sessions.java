@@ -3,6 +3,7 @@ package iru.application.session;
 import iru.application.identity.TenantTransactions;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.event.SecurityEventLog;
+import iru.domain.oauth.OAuthGrantRepository;
 import iru.domain.session.LiveSession;
 import iru.domain.session.SessionRepository;
 import iru.domain.tenant.TenantId;
@@ -37,16 +38,18 @@ public final class Sessions {
 
     private final TenantTransactions tx;
     private final SessionRepository sessions;
+    private final OAuthGrantRepository grants;
     private final UserRepository users;
     private final SecurityEventLog events;
     private final RandomTokens tokens;
     private final SignInSettings settings;
     private final Clock clock;
 
-    public Sessions(TenantTransactions tx, SessionRepository sessions, UserRepository users, SecurityEventLog events,
-            RandomTokens tokens, SignInSettings settings, Clock clock) {
+    public Sessions(TenantTransactions tx, SessionRepository sessions, OAuthGrantRepository grants, UserRepository users,
+            SecurityEventLog events, RandomTokens tokens, SignInSettings settings, Clock clock) {
         this.tx = tx;
         this.sessions = sessions;
+        this.grants = grants;
         this.users = users;
         this.events = events;
         this.tokens = tokens;
@@ -72,28 +75,39 @@ public final class Sessions {
         return value;
     }
 
-    /** Sign-out: ends the session this cookie names, if it is one. */
+    /**
+     * Sign-out (the account page, or RP-initiated logout): ends the session this cookie names, if it is one, and
+     * revokes the OAuth grants issued under it (their refresh tokens with them).
+     */
     public void end(TenantLocation tenant, String cookieValue, UUID userId) {
         if (!RandomTokens.wellFormed(cookieValue)) {
             return;
         }
+        byte[] hash = Digests.sha256(cookieValue);
         tx.run("SignOut", tenant, c -> {
-            if (sessions.delete(c, tenant.id(), Digests.sha256(cookieValue))) {
-                events.append(c, tenant.id(), "signout", Optional.of(userId.toString()), Map.of());
+            boolean ended = sessions.delete(c, tenant.id(), hash);
+            int revoked = grants.deleteGrantsOfSession(c, tenant.id(), hash);
+            if (ended || revoked > 0) {
+                events.append(c, tenant.id(), "signout", Optional.of(userId.toString()),
+                        Map.of("grantsRevoked", Integer.toString(revoked)));
             }
             return null;
         });
     }
 
-    /** Administrator: ends every session of a user of this tenant; returns how many there were. */
+    /**
+     * Administrator: ends every session of a user of this tenant and revokes every OAuth grant of the user (all
+     * refresh tokens, whatever session they came from); returns how many sessions there were.
+     */
     public int revokeAll(TenantLocation tenant, UUID userId) {
         return tx.run("RevokeSessions", tenant, c -> {
             if (users.find(c, tenant.id(), userId).isEmpty()) {
                 throw new ResourceNotFoundException("user", userId);
             }
             int ended = sessions.deleteForUser(c, tenant.id(), userId);
+            int revoked = grants.deleteGrantsOfUser(c, tenant.id(), userId);
             events.append(c, tenant.id(), "sessions.revoked", Optional.of(userId.toString()),
-                    Map.of("count", Integer.toString(ended)));
+                    Map.of("count", Integer.toString(ended), "grantsRevoked", Integer.toString(revoked)));
             return ended;
         });
     }

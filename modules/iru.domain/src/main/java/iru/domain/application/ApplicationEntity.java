@@ -36,6 +36,10 @@ class ApplicationEntity extends VersionedRow {
     @Column(name = "scim_base_url")
     private String scimBaseUrl;
 
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "allowed_scopes", nullable = false, columnDefinition = "text[]")
+    private String[] allowedScopes;
+
     // Read only: the credential's row is written by the repository in SQL, next to the secret store write.
     @Formula("(select c.set_at from application_scim_credentials c where c.tenant_id = tenant_id"
             + " and c.app_id = app_id)")
@@ -67,10 +71,11 @@ class ApplicationEntity extends VersionedRow {
         this.displayName = settings.displayName();
         this.redirectUris = settings.redirectUris().toArray(String[]::new);
         this.scimBaseUrl = settings.scimBaseUrl();
+        this.allowedScopes = settings.allowedScopes().toArray(String[]::new);
     }
 
     Application toApplication() {
         return new Application(key.id(), templateKey, new ApplicationSettings(displayName, List.of(redirectUris),
-                scimBaseUrl), version(), createdAt(), updatedAt(), Optional.ofNullable(scimCredentialSetAt));
+                scimBaseUrl, List.of(allowedScopes)), version(), createdAt(), updatedAt(), Optional.ofNullable(scimCredentialSetAt));
     }
 }

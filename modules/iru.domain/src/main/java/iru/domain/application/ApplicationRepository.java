@@ -24,7 +24,7 @@ import java.util.UUID;
  * written and read by id through Hibernate; assignments and lists are SQL.
  */
 public final class ApplicationRepository {
-    private static final String COLUMNS = "app_id, template_key, display_name, redirect_uris, scim_base_url,"
+    private static final String COLUMNS = "app_id, template_key, display_name, redirect_uris, scim_base_url, allowed_scopes,"
             + " version, created_at, updated_at, (select c.set_at from application_scim_credentials c"
             + " where c.tenant_id = applications.tenant_id and c.app_id = applications.app_id) as scim_credential_set_at";
 
@@ -176,7 +176,7 @@ public final class ApplicationRepository {
         return Sql.list(c, sql, args, rs -> new Application(Sql.uuid(rs, "app_id"), rs.getString("template_key"),
                 new ApplicationSettings(rs.getString("display_name"),
                         List.of((String[]) rs.getArray("redirect_uris").getArray()),
-                        rs.getString("scim_base_url")),
+                        rs.getString("scim_base_url"), List.of((String[]) rs.getArray("allowed_scopes").getArray())),
                 rs.getInt("version"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"),
                 Optional.ofNullable(Sql.instant(rs, "scim_credential_set_at"))));
     }

@@ -8,9 +8,11 @@ import java.util.List;
 /**
  * A tenant's own settings for an application made from a template. The SCIM credential is not among them: it is
  * written on its own (see {@link ScimCredential}) and never read back. `scimBaseUrl` is checked here for its form only;
- * where it may point depends on the deployment and is {@link ScimEndpointRule}'s to decide.
+ * where it may point depends on the deployment and is {@link ScimEndpointRule}'s to decide. `allowedScopes` (null:
+ * {@link AllowedScopes#DEFAULT}) bounds what the application may ask for as an OAuth client.
  */
-public record ApplicationSettings(String displayName, List<String> redirectUris, String scimBaseUrl) {
+public record ApplicationSettings(String displayName, List<String> redirectUris, String scimBaseUrl,
+        List<String> allowedScopes) {
     public static final int MAX_REDIRECT_URIS = 20;
     private static final int MAX_URL_LENGTH = 2000;
 
@@ -24,6 +26,7 @@ public record ApplicationSettings(String displayName, List<String> redirectUris,
         if (scimBaseUrl != null) {
             requireHttpUrl(scimBaseUrl);
         }
+        allowedScopes = AllowedScopes.validated(allowedScopes == null ? AllowedScopes.DEFAULT : allowedScopes);
     }
 
     private static void requireHttpUrl(String value) {

@@ -35,22 +35,71 @@ public final class OAuthClientRepository {
     }
 
     /**
-     * Whether `presentedSecret` is the current secret of client `appId`. The digest comparison runs even when the
-     * client has no secret, so an unknown client id takes as long as a wrong secret.
+     * The allowed scopes of client `appId` if `presentedSecret` is its current secret, else empty. The digest
+     * comparison runs even when the client has no secret, so an unknown client id takes as long as a wrong secret.
      */
-    public boolean secretMatches(Connection c, TenantId tenant, UUID appId, String presentedSecret)
-            throws SQLException {
-        Optional<byte[]> stored = Sql.list(c, "select secret_hash from oauth_clients where tenant_id = ? and app_id = ?",
-                List.of(tenant.value(), appId), rs -> rs.getBytes(1)).stream().findFirst();
-        boolean equal = MessageDigest.isEqual(Digests.sha256(presentedSecret), stored.orElse(NO_SECRET));
-        return stored.isPresent() && equal;
+    public Optional<List<String>> secretAuthenticates(Connection c, TenantId tenant, UUID appId,
+            String presentedSecret) throws SQLException {
+        Optional<Stored> stored = Sql.list(c, "select s.secret_hash, a.allowed_scopes from oauth_clients s"
+                + " join applications a on a.tenant_id = s.tenant_id and a.app_id = s.app_id"
+                + " where s.tenant_id = ? and s.app_id = ?", List.of(tenant.value(), appId),
+                rs -> new Stored(rs.getBytes(1), textArray(rs, 2))).stream().findFirst();
+        boolean equal = MessageDigest.isEqual(Digests.sha256(presentedSecret),
+                stored.map(Stored::secretHash).orElse(NO_SECRET));
+        return stored.filter(s -> equal).map(Stored::allowedScopes);
     }
 
-    /** The application's registered redirect URIs, or empty if no such application exists in the tenant. */
-    public Optional<List<String>> redirectUris(Connection c, TenantId tenant, UUID appId) throws SQLException {
-        return Sql.list(c, "select redirect_uris from applications where tenant_id = ? and app_id = ?",
-                List.of(tenant.value(), appId), rs -> List.of((String[]) rs.getArray(1).getArray())).stream()
+    private record Stored(byte[] secretHash, List<String> allowedScopes) {
+    }
+
+    /** A client's registered public JWK set (JSON) and its allowed scopes, for `private_key_jwt`. */
+    public record RegisteredKeys(String jwks, List<String> allowedScopes) {
+    }
+
+    /** The public JWK set registered for client `appId`, if it has one. */
+    public Optional<RegisteredKeys> keys(Connection c, TenantId tenant, UUID appId) throws SQLException {
+        return Sql.list(c, "select k.jwks::text, a.allowed_scopes from oauth_client_keys k join applications a"
+                + " on a.tenant_id = k.tenant_id and a.app_id = k.app_id where k.tenant_id = ? and k.app_id = ?",
+                List.of(tenant.value(), appId), rs -> new RegisteredKeys(rs.getString(1), textArray(rs, 2))).stream()
                 .findFirst();
+    }
+
+    /** Stores `jwks` (a public JWK set, JSON) as the client's keys, replacing any earlier set; none removes them. */
+    public void replaceKeys(Connection c, TenantId tenant, UUID appId, Optional<String> jwks, Instant now)
+            throws SQLException {
+        if (jwks.isEmpty()) {
+            Sql.update(c, "delete from oauth_client_keys where tenant_id = ? and app_id = ?", tenant.value(), appId);
+            return;
+        }
+        Sql.update(c, "insert into oauth_client_keys (tenant_id, app_id, jwks, updated_at) values (?, ?, ?::jsonb, ?)"
+                + " on conflict (tenant_id, app_id) do update set jwks = excluded.jwks, updated_at = excluded.updated_at",
+                tenant.value(), appId, jwks.get(), Timestamp.from(now));
+    }
+
+    /**
+     * Records the `jti` of an accepted client assertion until `expiresAt`; false if the client already used it (a
+     * replay). One statement, so two concurrent uses cannot both succeed.
+     */
+    public boolean recordAssertion(Connection c, TenantId tenant, UUID clientId, byte[] jtiHash, Instant now,
+            Instant expiresAt) throws SQLException {
+        return Sql.update(c, "insert into oauth_client_assertions (tenant_id, client_id, jti_hash, created_at,"
+                + " expires_at) values (?, ?, ?, ?, ?) on conflict do nothing", tenant.value(), clientId, jtiHash,
+                Timestamp.from(now), Timestamp.from(expiresAt)) == 1;
+    }
+
+    /** What the authorization endpoint needs of a client. */
+    public record Registration(List<String> redirectUris, List<String> allowedScopes) {
+    }
+
+    /** The application's registered redirect URIs and allowed scopes, or empty if no such application exists. */
+    public Optional<Registration> registration(Connection c, TenantId tenant, UUID appId) throws SQLException {
+        return Sql.list(c, "select redirect_uris, allowed_scopes from applications where tenant_id = ? and app_id = ?",
+                List.of(tenant.value(), appId), rs -> new Registration(textArray(rs, 1), textArray(rs, 2))).stream()
+                .findFirst();
+    }
+
+    private static List<String> textArray(java.sql.ResultSet rs, int column) throws SQLException {
+        return List.of((String[]) rs.getArray(column).getArray());
     }
 
     /** Whether the user is assigned to the application, directly or through a group, and active. */

@@ -89,10 +89,13 @@ public final class OAuthGrantRepository {
                 tenant.value(), codeHash);
     }
 
-    public void insertGrant(Connection c, TenantId tenant, Grant grant, Instant now) throws SQLException {
+    /** Stores a grant issued under the browser session with hash `sessionHash` (its code's session). */
+    public void insertGrant(Connection c, TenantId tenant, Grant grant, byte[] sessionHash, Instant now)
+            throws SQLException {
         Sql.update(c, "insert into oauth_grants (tenant_id, grant_id, client_id, user_id, scope, auth_time, created_at,"
-                + " expires_at) values (?, ?, ?, ?, ?, ?, ?, ?)", tenant.value(), grant.grantId(), grant.clientId(),
-                grant.userId(), grant.scope(), ts(grant.authTime()), ts(now), ts(grant.expiresAt()));
+                + " expires_at, session_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", tenant.value(), grant.grantId(),
+                grant.clientId(), grant.userId(), grant.scope(), ts(grant.authTime()), ts(now), ts(grant.expiresAt()),
+                sessionHash);
     }
 
     public Optional<Grant> findGrant(Connection c, TenantId tenant, UUID grantId, Instant now) throws SQLException {
@@ -107,6 +110,17 @@ public final class OAuthGrantRepository {
     public boolean deleteGrant(Connection c, TenantId tenant, UUID grantId) throws SQLException {
         return Sql.update(c, "delete from oauth_grants where tenant_id = ? and grant_id = ?", tenant.value(),
                 grantId) > 0;
+    }
+
+    /** Revokes every grant issued under the browser session with this hash (sign-out, RP-initiated logout). */
+    public int deleteGrantsOfSession(Connection c, TenantId tenant, byte[] sessionHash) throws SQLException {
+        return Sql.update(c, "delete from oauth_grants where tenant_id = ? and session_hash = ?", tenant.value(),
+                sessionHash);
+    }
+
+    /** Revokes every grant of a user (an administrator revoked the user's sessions). */
+    public int deleteGrantsOfUser(Connection c, TenantId tenant, UUID userId) throws SQLException {
+        return Sql.update(c, "delete from oauth_grants where tenant_id = ? and user_id = ?", tenant.value(), userId);
     }
 
     public void insertRefreshToken(Connection c, TenantId tenant, byte[] tokenHash, UUID grantId, Instant now,
@@ -141,7 +155,10 @@ public final class OAuthGrantRepository {
         return Timestamp.from(instant);
     }
 
-    /** Removes the tenant's expired codes, refresh tokens and grants (a grant takes its refresh tokens with it). */
+    /**
+     * Removes the tenant's expired codes, refresh tokens, grants (a grant takes its refresh tokens with it) and
+     * remembered client assertion ids.
+     */
     public int purgeExpired(Connection c, TenantId tenant, Instant now)
             throws SQLException {
         Timestamp at = Sql.timestamp(now);
@@ -150,6 +167,8 @@ public final class OAuthGrantRepository {
                 + Sql.update(c, "delete from oauth_refresh_tokens where tenant_id = ?"
                         + " and expires_at <= ?", tenant.value(), at)
                 + Sql.update(c, "delete from oauth_grants where tenant_id = ? and expires_at <= ?",
+                        tenant.value(), at)
+                + Sql.update(c, "delete from oauth_client_assertions where tenant_id = ? and expires_at <= ?",
                         tenant.value(), at);
     }
 }

@@ -14,6 +14,7 @@ import iru.domain.tenant.IdempotencyKeyReusedException;
 import iru.domain.tenant.SlugTakenException;
 import iru.domain.tenant.TenantNotFoundException;
 import iru.domain.tenant.TenantSuspendedException;
+import iru.application.oauth.InvalidClientKeysException;
 import iru.domain.validation.InvalidFieldException;
 import java.util.Optional;
 
@@ -36,6 +37,8 @@ public final class ProblemMapping {
             case DataAccessException e when e.isConnectionFailure() -> Optional.of(Problem.of(
                     ProblemType.DATABASE_UNAVAILABLE, "A database this request needs is unavailable; nothing was"
                             + " changed. Retry later (with the same Idempotency-Key, where the operation takes one)."));
+            case InvalidClientKeysException e -> Optional.of(Problem.of(ProblemType.MALFORMED_REQUEST,
+                    "'keys' " + e.getMessage() + "; nothing was changed.").with("field", "keys"));
             case InvalidFieldException e -> Optional.of(Problem.of(ProblemType.INVALID_REQUEST,
                     "'" + e.field() + "' " + e.reason() + ".").with("field", e.field()));
             case TenantNotFoundException e -> Optional.of(Problem.of(ProblemType.TENANT_NOT_FOUND,

@@ -9,6 +9,8 @@ import io.helidon.webserver.http.ServerResponse;
 import iru.application.oauth.OidcProvider;
 import iru.application.session.Sessions;
 import iru.application.session.SignedInUser;
+import iru.domain.application.AllowedScopes;
+import iru.domain.oauth.OAuthClientRepository.Registration;
 import iru.domain.tenant.TenantLocation;
 import iru.foundation.config.OidcSettings;
 import iru.interfaces.tenant.ResolvedTenant;
@@ -57,8 +59,8 @@ public final class AuthorizeService implements HttpService {
             errorPage(res, "The request names no client or no redirect URI.");
             return;
         }
-        Optional<List<String>> registered = provider.redirectUris(tenant, clientId.get());
-        if (registered.isEmpty() || !registered.get().contains(redirectUri.get())) {
+        Optional<Registration> registered = provider.registration(tenant, clientId.get());
+        if (registered.isEmpty() || !registered.get().redirectUris().contains(redirectUri.get())) {
             errorPage(res, "The client is unknown, or the redirect URI is not one registered for it.");
             return;
         }
@@ -72,6 +74,11 @@ public final class AuthorizeService implements HttpService {
         String scope = param(req, "scope").orElse("");
         if (!Set.of(scope.split(" ")).contains("openid")) {
             redirect(res, back, error("invalid_scope", "scope must contain openid", state, tenant));
+            return;
+        }
+        if (!AllowedScopes.cover(registered.get().allowedScopes(), scope)) {
+            redirect(res, back, error("invalid_scope", "the client may ask only for its allowed scopes: "
+                    + String.join(" ", registered.get().allowedScopes()), state, tenant));
             return;
         }
         Optional<String> challenge = param(req, "code_challenge");
@@ -114,7 +121,10 @@ public final class AuthorizeService implements HttpService {
         redirect(res, back, answer);
     }
 
-    /** RP-initiated logout: needs an ID token this tenant issued as `id_token_hint`. */
+    /**
+     * RP-initiated logout: needs an ID token this tenant issued as `id_token_hint`. Ends the browser's session if it
+     * is the hinted user's, and with it the grants (refresh tokens) issued under that session.
+     */
     private void logout(ServerRequest req, ServerResponse res) {
         TenantLocation tenant = ResolvedTenant.current();
         Optional<JWTClaimsSet> hint = param(req, "id_token_hint").flatMap(t -> provider.idTokenHint(tenant, t));
@@ -125,8 +135,8 @@ public final class AuthorizeService implements HttpService {
         String client = hint.get().getAudience().getFirst();
         Optional<String> postLogout = param(req, "post_logout_redirect_uri");
         if (postLogout.isPresent()) {
-            Optional<List<String>> registered = uuid(client).flatMap(id -> provider.redirectUris(tenant, id));
-            if (registered.isEmpty() || !registered.get().contains(postLogout.get())) {
+            Optional<Registration> registered = uuid(client).flatMap(id -> provider.registration(tenant, id));
+            if (registered.isEmpty() || !registered.get().redirectUris().contains(postLogout.get())) {
                 errorPage(res, "The post-logout redirect URI is not one registered for the client.");
                 return;
             }

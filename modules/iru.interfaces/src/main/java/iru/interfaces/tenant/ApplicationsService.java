@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import iru.application.identity.ApplicationDirectory;
+import iru.domain.application.AllowedScopes;
 import iru.domain.application.Application;
 import iru.domain.application.ApplicationSettings;
 import iru.domain.application.Assignments;
@@ -23,8 +24,10 @@ import java.util.UUID;
 
 /** `/t/{tenant}/v1/apps`: applications made from catalog templates, and who is assigned to them. */
 public final class ApplicationsService implements HttpService {
-    private static final Set<String> SETTINGS = Set.of("displayName", "redirectUris", "scimBaseUrl");
-    private static final Set<String> CREATE = Set.of("templateKey", "displayName", "redirectUris", "scimBaseUrl");
+    private static final Set<String> SETTINGS = Set.of("displayName", "redirectUris", "scimBaseUrl",
+            AllowedScopes.FIELD);
+    private static final Set<String> CREATE = Set.of("templateKey", "displayName", "redirectUris", "scimBaseUrl",
+            AllowedScopes.FIELD);
     private static final Set<String> CREDENTIAL = Set.of(ScimCredential.FIELD);
 
     private final ApplicationDirectory apps;
@@ -52,7 +55,8 @@ public final class ApplicationsService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         JsonRequest body = JsonRequest.read(req, CREATE);
         ApplicationSettings settings = new ApplicationSettings(body.requiredString("displayName"),
-                body.optionalStrings("redirectUris").orElse(List.of()), body.optionalString("scimBaseUrl").orElse(null));
+                body.optionalStrings("redirectUris").orElse(List.of()), body.optionalString("scimBaseUrl").orElse(null),
+                body.optionalStrings(AllowedScopes.FIELD).orElse(AllowedScopes.DEFAULT));
         Application app = apps.create(ResolvedTenant.current(), body.requiredString("templateKey"), settings);
         res.header(HeaderNames.LOCATION, req.path().path() + "/" + app.id());
         send(res, 201, app);
@@ -76,7 +80,10 @@ public final class ApplicationsService implements HttpService {
                 patch.string("displayName", current, ApplicationSettings::displayName, true),
                 patch.body().has("redirectUris")
                         ? patch.body().optionalStrings("redirectUris").orElse(List.of()) : current.redirectUris(),
-                patch.string("scimBaseUrl", current, ApplicationSettings::scimBaseUrl, false))));
+                patch.string("scimBaseUrl", current, ApplicationSettings::scimBaseUrl, false),
+                patch.body().has(AllowedScopes.FIELD)
+                        ? patch.body().optionalStrings(AllowedScopes.FIELD).orElse(AllowedScopes.DEFAULT)
+                        : current.allowedScopes())));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {

@@ -5,6 +5,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import com.nimbusds.jose.JWSAlgorithm;
+import iru.application.oauth.ClientKeySet;
 import iru.application.signing.SigningKeys;
 import iru.foundation.config.OidcSettings;
 import iru.interfaces.http.Json;
@@ -69,7 +71,9 @@ public final class OidcDiscoveryService implements HttpService {
         doc.put("id_token_signing_alg_values_supported", List.of("ES256"));
         doc.put("code_challenge_methods_supported", List.of("S256"));
         doc.put("token_endpoint_auth_methods_supported",
-                List.of("client_secret_basic", "client_secret_post"));
+                List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+        doc.put("token_endpoint_auth_signing_alg_values_supported",
+                ClientKeySet.ALGORITHMS.stream().map(JWSAlgorithm::getName).sorted().toList());
         res.header(HeaderNames.CACHE_CONTROL, "public, max-age=" + DISCOVERY_MAX_AGE_SECONDS);
         Json.send(res, 200, doc);
     }

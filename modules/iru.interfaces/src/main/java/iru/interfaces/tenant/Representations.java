@@ -50,6 +50,7 @@ public final class Representations {
         json.put("displayName", app.settings().displayName());
         json.put("redirectUris", app.settings().redirectUris());
         json.put("scimBaseUrl", app.settings().scimBaseUrl());
+        json.put("allowedScopes", app.settings().allowedScopes());
         json.put("scimCredentialSet", app.scimCredentialSetAt().isPresent());
         json.put("scimCredentialSetAt", app.scimCredentialSetAt().map(Representations::text).orElse(null));
         json.put("createdAt", text(app.createdAt()));

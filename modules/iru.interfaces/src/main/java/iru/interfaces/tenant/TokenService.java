@@ -5,8 +5,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import iru.application.oauth.ClientAssertions;
 import iru.application.oauth.InvalidGrantException;
+import iru.application.oauth.InvalidScopeException;
 import iru.application.oauth.OAuthClients;
+import iru.application.oauth.OAuthClients.AuthenticatedClient;
 import iru.application.oauth.OidcProvider;
 import iru.domain.tenant.TenantLocation;
 import iru.interfaces.http.FailedAuthentications;
@@ -22,13 +25,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * `POST /t/{slug}/token`, the OAuth 2.0 token endpoint. Declared `security: []` in the OpenAPI document because the
- * client authenticates here, not through the API-key filter: `client_secret_basic` or `client_secret_post`, never
- * both. Errors are RFC 6749 §5.2 JSON, not problem+json, because that is what OAuth clients parse. Failed client
+ * client authenticates here, not through the API-key filter: `client_secret_basic`, `client_secret_post` or
+ * `private_key_jwt`, exactly one. Errors are RFC 6749 §5.2 JSON, not problem+json, because that is what OAuth clients parse. Failed client
  * authentications are rate-limited per source address and per tenant.
  */
 public final class TokenService implements HttpService {
@@ -38,13 +40,26 @@ public final class TokenService implements HttpService {
     private static final int MAX_SCOPE = 1000;
 
     private final OAuthClients clients;
+    private final ClientAssertions assertions;
     private final OidcProvider provider;
     private final FailedAuthentications failures;
 
-    public TokenService(OAuthClients clients, OidcProvider provider, FailedAuthentications failures) {
+    public TokenService(OAuthClients clients, ClientAssertions assertions, OidcProvider provider,
+            FailedAuthentications failures) {
         this.clients = clients;
+        this.assertions = assertions;
         this.provider = provider;
         this.failures = failures;
+    }
+
+    /** How the client proves itself: a secret (Basic or form), or a signed assertion (`private_key_jwt`). */
+    private sealed interface Credentials {
+    }
+
+    private record SecretCredentials(String clientId, String secret) implements Credentials {
+    }
+
+    private record AssertionCredentials(Optional<String> clientId, String assertion) implements Credentials {
     }
 
     /** An RFC 6749 §5.2 error response. */
@@ -70,7 +85,7 @@ public final class TokenService implements HttpService {
         try {
             Map<String, String> form = form(req);
             TenantLocation tenant = ResolvedTenant.current();
-            Optional<UUID> client = authenticate(req, res, tenant, form);
+            Optional<AuthenticatedClient> client = authenticate(req, res, tenant, form);
             if (client.isEmpty()) {
                 return; // refused by the rate limit, answered already
             }
@@ -80,15 +95,17 @@ public final class TokenService implements HttpService {
             }
             switch (grantType) {
                 case "client_credentials" -> send(res, clients.clientCredentials(tenant, client.get(), scope(form)));
-                case "authorization_code" -> send(res, provider.redeemCode(tenant, client.get(),
+                case "authorization_code" -> send(res, provider.redeemCode(tenant, client.get().id(),
                         required(form, "code"), required(form, "redirect_uri"), required(form, "code_verifier")));
-                case "refresh_token" -> send(res, provider.refresh(tenant, client.get(),
+                case "refresh_token" -> send(res, provider.refresh(tenant, client.get().id(),
                         required(form, "refresh_token")));
                 default -> throw new OAuthError(400, "unsupported_grant_type",
                         "this token endpoint supports authorization_code, refresh_token and client_credentials");
             }
         } catch (InvalidGrantException e) {
             sendError(res, 400, "invalid_grant", e.getMessage());
+        } catch (InvalidScopeException e) {
+            sendError(res, 400, "invalid_scope", e.getMessage());
         } catch (OAuthError e) {
             if (e.status == 401) {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + ResolvedTenant.current().slug().value()
@@ -126,30 +143,11 @@ public final class TokenService implements HttpService {
 
     /**
      * The authenticated client, or empty when the rate limit refused (and answered 429). Every client must
-     * authenticate: all clients are confidential, with a secret.
+     * authenticate, with exactly one method: `client_secret_basic`, `client_secret_post` or `private_key_jwt`.
      */
-    private Optional<UUID> authenticate(ServerRequest req, ServerResponse res, TenantLocation tenant,
+    private Optional<AuthenticatedClient> authenticate(ServerRequest req, ServerResponse res, TenantLocation tenant,
             Map<String, String> form) {
-        Optional<String> basic = req.headers().first(HeaderNames.AUTHORIZATION);
-        String clientId;
-        String secret;
-        if (basic.isPresent()) {
-            if (form.containsKey("client_secret")) {
-                throw new OAuthError(400, "invalid_request", "use one client authentication method, not two");
-            }
-            String[] pair = basicCredentials(basic.get());
-            clientId = pair[0];
-            secret = pair[1];
-            if (form.containsKey("client_id") && !form.get("client_id").equals(clientId)) {
-                throw new OAuthError(400, "invalid_request", "client_id differs from the authenticated client");
-            }
-        } else {
-            clientId = form.get("client_id");
-            secret = form.get("client_secret");
-            if (clientId == null || secret == null) {
-                throw new OAuthError(401, "invalid_client", "client authentication is required");
-            }
-        }
+        Credentials credentials = credentials(req, form);
         return switch (failures.admit(FailedAuthentications.sourceOf(req), "oauth-client:" + tenant.id())) {
             case FailedAuthentications.Refused refused -> {
                 long seconds = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
@@ -160,7 +158,11 @@ public final class TokenService implements HttpService {
                 yield Optional.empty();
             }
             case FailedAuthentications.Admitted admitted -> {
-                Optional<UUID> client = clients.authenticate(tenant, clientId, secret);
+                Optional<AuthenticatedClient> client = switch (credentials) {
+                    case SecretCredentials secret -> clients.authenticate(tenant, secret.clientId(), secret.secret());
+                    case AssertionCredentials assertion -> assertions.authenticate(tenant, assertion.assertion(),
+                            assertion.clientId());
+                };
                 if (client.isEmpty()) {
                     throw new OAuthError(401, "invalid_client", "client authentication failed");
                 }
@@ -168,6 +170,34 @@ public final class TokenService implements HttpService {
                 yield client;
             }
         };
+    }
+
+    private static Credentials credentials(ServerRequest req, Map<String, String> form) {
+        Optional<String> basic = req.headers().first(HeaderNames.AUTHORIZATION);
+        boolean assertion = form.containsKey("client_assertion") || form.containsKey("client_assertion_type");
+        if (basic.isPresent() ? form.containsKey("client_secret") || assertion
+                : form.containsKey("client_secret") && assertion) {
+            throw new OAuthError(400, "invalid_request", "use one client authentication method, not two");
+        }
+        if (assertion) {
+            if (!ClientAssertions.ASSERTION_TYPE.equals(form.get("client_assertion_type"))) {
+                throw new OAuthError(400, "invalid_request", "client_assertion_type must be "
+                        + ClientAssertions.ASSERTION_TYPE);
+            }
+            return new AssertionCredentials(Optional.ofNullable(form.get("client_id")),
+                    required(form, "client_assertion"));
+        }
+        if (basic.isPresent()) {
+            String[] pair = basicCredentials(basic.get());
+            if (form.containsKey("client_id") && !form.get("client_id").equals(pair[0])) {
+                throw new OAuthError(400, "invalid_request", "client_id differs from the authenticated client");
+            }
+            return new SecretCredentials(pair[0], pair[1]);
+        }
+        if (form.get("client_id") == null || form.get("client_secret") == null) {
+            throw new OAuthError(401, "invalid_client", "client authentication is required");
+        }
+        return new SecretCredentials(form.get("client_id"), form.get("client_secret"));
     }
 
     /** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`. */
