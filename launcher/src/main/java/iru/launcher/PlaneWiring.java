@@ -20,6 +20,7 @@ import iru.application.oauth.OAuthClients;
 import iru.application.oauth.OidcProvider;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
+import iru.application.tenant.TenantRelyingParties;
 import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.application.ApplicationRepository;
@@ -57,6 +58,7 @@ import iru.interfaces.control.AdminAuthenticationFilter;
 import iru.interfaces.control.CatalogControlService;
 import iru.interfaces.control.SigningKeysService;
 import iru.interfaces.control.TenantsService;
+import iru.interfaces.control.WebAuthnRelyingPartyService;
 import iru.interfaces.http.AuthenticationLimits;
 import iru.interfaces.http.FailedAuthentications;
 import iru.interfaces.openapi.OpenApiService;
@@ -159,7 +161,10 @@ final class PlaneWiring {
                 new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()),
                 failedAuthentications(config),
                 new OperatorRequestNonces(router, new RequestNonceLedger(), Clock.systemUTC()), Clock.systemUTC()));
-        controlServices(lifecycle, core.apiKeys(), catalog, core.signingKeys()).forEach(routing::register);
+        TenantRelyingParties relyingParties = new TenantRelyingParties(router, core.directory(), core.records(),
+                new SecurityEventLog(new SecureRandom()), telemetry, config.signIn());
+        controlServices(lifecycle, core.apiKeys(), catalog, core.signingKeys(), relyingParties)
+                .forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
         workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {
             var result = lifecycle.reconcileStaleCreations(STALE_CREATION_AFTER);
@@ -178,9 +183,10 @@ final class PlaneWiring {
     }
 
     static List<HttpService> controlServices(TenantLifecycle lifecycle, ApiKeys apiKeys, CatalogSync catalog,
-            SigningKeys signingKeys) {
+            SigningKeys signingKeys, TenantRelyingParties relyingParties) {
         return List.of(new TenantsService(lifecycle, apiKeys), new SigningKeysService(signingKeys),
-                new CatalogControlService(catalog), new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
+                new WebAuthnRelyingPartyService(relyingParties), new CatalogControlService(catalog),
+                new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
     }
 
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
@@ -212,7 +218,7 @@ final class PlaneWiring {
                 new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom())), core.signingKeys(),
                 config.oidc()).forEach(routing::register);
         PasskeyFeature passkeys = PasskeyFeature.create(core.tx(), core.users(), new SecurityEventLog(new SecureRandom()),
-                sessions, new RandomTokens(new SecureRandom()), config.signIn(), Clock.systemUTC());
+                sessions, new RandomTokens(new SecureRandom()), core.records(), config.signIn(), Clock.systemUTC());
         // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
         signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
         // Client authentication failures have their own buckets too, for the same reason.
