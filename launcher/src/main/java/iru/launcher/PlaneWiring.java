@@ -12,6 +12,7 @@ import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
 import iru.application.operator.OperatorRequestNonces;
+import iru.application.signing.SealedKeyRewrap;
 import iru.application.signing.SigningKeys;
 import iru.application.passkey.PasskeyFeature;
 import iru.application.session.ExpiredSignInStateSweeper;
@@ -120,7 +121,7 @@ final class PlaneWiring {
     /** What both planes' use cases are made of. */
     private record Core(TenantRegionRouter router, Telemetry telemetry, TenantDirectory directory,
             TenantRecords records, TenantTransactions tx, UserRepository users, GroupRepository groups,
-            ApplicationRepository apps, ApiKeys apiKeys, SigningKeys signingKeys) {
+            ApplicationRepository apps, ApiKeys apiKeys, SigningKeys signingKeys, EnvelopeEncryption envelope) {
         static Core of(TenantRegionRouter router, Telemetry telemetry, OrmSessions orm, IruConfig config,
                 SecretStore secrets) {
             TenantDirectory directory = new TenantDirectory();
@@ -137,7 +138,7 @@ final class PlaneWiring {
             return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(orm, users),
                     new ApplicationRepository(orm, users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()),
-                            new SecurityEventLog(new SecureRandom())), signingKeys);
+                            new SecurityEventLog(new SecureRandom())), signingKeys, envelope);
         }
 
         CatalogSync catalog(CatalogFeed feed, SecretStore secrets) {
@@ -170,6 +171,14 @@ final class PlaneWiring {
             var result = lifecycle.reconcileStaleCreations(STALE_CREATION_AFTER);
             if (result.activated() + result.released() > 0) {
                 LOG.info("tenants.reconciled", Map.of("activated", result.activated(), "released", result.released()));
+            }
+        }, errors).start());
+        SealedKeyRewrap rewrap = new SealedKeyRewrap(router, core.directory(), new SigningKeyRepository(),
+                core.envelope(), new SecurityEventLog(new SecureRandom()), config.servedRegions());
+        workers.add(new PeriodicWorker("signing-key-rewrap", config.secretsPolicy().kekRewrapInterval(), () -> {
+            int rewrapped = rewrap.sweep();
+            if (rewrapped > 0) {
+                LOG.info("signing-keys.rewrapped", Map.of("keys", rewrapped));
             }
         }, errors).start());
         if (config.catalogSyncInterval().isPositive()) {
