@@ -12,7 +12,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.opentelemetry.api.OpenTelemetry;
 import iru.application.identity.TenantTransactions;
+import iru.application.signing.SealedKeyRewrap;
 import iru.application.signing.SigningKeys;
+import iru.domain.event.SecurityEventLog;
 import iru.domain.signing.SigningKey;
 import iru.domain.signing.SigningKeyRepository;
 import iru.domain.tenant.TenantDirectory;
@@ -156,6 +158,35 @@ class SigningKekRewrapTest {
         assertEquals(201, created.statusCode(), created.body());
         assertEquals("0", deployment.queryAsOwner("us", "select count(*) from signing_keys where kek_id <> '"
                 + newKek + "'"));
+
+        // A key that no longer opens (its wrapped data key altered) is not skipped silently: after another rotation
+        // the pass re-wraps every other key, leaves that one as it was, and fails naming it.
+        String damaged = before.keySet().stream().filter(k -> k.startsWith(eu.id())).findFirst().orElseThrow();
+        try (Connection c = deployment.databases.connectAsOwner("eu")) {
+            c.createStatement().execute("update signing_keys set data_key_wrapped = set_byte(data_key_wrapped, 0,"
+                    + " get_byte(data_key_wrapped, 0) # 1) where kid = '" + kidOf(damaged) + "'");
+        }
+        SealedSecret damagedBefore = sealed("eu").get(damaged);
+        synchronized (SECRETS_CLOCK) {
+            SECRETS_CLOCK.advance(Duration.between(SECRETS_CLOCK.instant(), Instant.now()));
+            aws.rotate(PREFIX + "signing-kek", TestDeployment.newKek());
+        }
+        try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
+                config.database().controlRuntime(), OpenTelemetry.noop())) {
+            TenantRegionRouter router = new TenantRegionRouter(pools);
+            SealedKeyRewrap rewrap = new SealedKeyRewrap(router, new TenantDirectory(), new SigningKeyRepository(),
+                    envelope, new SecurityEventLog(new SecureRandom()), config.servedRegions());
+            IllegalStateException failed = assertThrows(IllegalStateException.class, rewrap::sweep);
+            assertTrue(failed.getMessage().startsWith("1 sealed signing key(s)"), failed.getMessage());
+            assertTrue(failed.getCause().getMessage().contains(kidOf(damaged)), failed.getCause().getMessage());
+        }
+        Map<String, SealedSecret> third = new HashMap<>(sealed("eu"));
+        third.putAll(sealed("us"));
+        String thirdKek = third.get(before.keySet().stream().filter(k -> !k.equals(damaged)).findFirst()
+                .orElseThrow()).kekId();
+        assertNotEquals(newKek, thirdKek);
+        third.forEach((k, v) -> assertEquals(k.equals(damaged) ? newKek : thirdKek, v.kekId(), k));
+        assertTrue(java.util.Arrays.equals(damagedBefore.wrappedKey(), third.get(damaged).wrappedKey()));
     }
 
     /** Polls until no key of either region is wrapped by `oldKek`; fails if that takes past `deadline`. */
