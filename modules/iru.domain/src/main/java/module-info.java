@@ -1,6 +1,7 @@
 /** The business: tenants, users, groups, applications, API keys, the catalog. Records, invariants, repositories. */
 module iru.domain {
     requires transitive iru.foundation;
+    requires com.google.common; // the Public Suffix List, for WebAuthn relying-party ids
 
     exports iru.domain.tenant;
     exports iru.domain.validation;

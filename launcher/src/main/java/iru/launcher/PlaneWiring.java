@@ -12,6 +12,7 @@ import iru.application.identity.GroupDirectory;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
 import iru.application.operator.OperatorRequestNonces;
+import iru.application.signing.SealedKeyRewrap;
 import iru.application.signing.SigningKeys;
 import iru.application.passkey.PasskeyFeature;
 import iru.application.session.ExpiredSignInStateSweeper;
@@ -21,6 +22,7 @@ import iru.application.oauth.OAuthClients;
 import iru.application.oauth.OidcProvider;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
+import iru.application.tenant.TenantRelyingParties;
 import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.application.ApplicationRepository;
@@ -58,6 +60,7 @@ import iru.interfaces.control.AdminAuthenticationFilter;
 import iru.interfaces.control.CatalogControlService;
 import iru.interfaces.control.SigningKeysService;
 import iru.interfaces.control.TenantsService;
+import iru.interfaces.control.WebAuthnRelyingPartyService;
 import iru.interfaces.http.AuthenticationLimits;
 import iru.interfaces.http.FailedAuthentications;
 import iru.interfaces.openapi.OpenApiService;
@@ -120,7 +123,7 @@ final class PlaneWiring {
     /** What both planes' use cases are made of. */
     private record Core(TenantRegionRouter router, Telemetry telemetry, TenantDirectory directory,
             TenantRecords records, TenantTransactions tx, UserRepository users, GroupRepository groups,
-            ApplicationRepository apps, ApiKeys apiKeys, SigningKeys signingKeys) {
+            ApplicationRepository apps, ApiKeys apiKeys, SigningKeys signingKeys, EnvelopeEncryption envelope) {
         static Core of(TenantRegionRouter router, Telemetry telemetry, OrmSessions orm, IruConfig config,
                 SecretStore secrets) {
             TenantDirectory directory = new TenantDirectory();
@@ -137,7 +140,7 @@ final class PlaneWiring {
             return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(orm, users),
                     new ApplicationRepository(orm, users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()),
-                            new SecurityEventLog(new SecureRandom())), signingKeys);
+                            new SecurityEventLog(new SecureRandom())), signingKeys, envelope);
         }
 
         CatalogSync catalog(CatalogFeed feed, SecretStore secrets) {
@@ -161,12 +164,23 @@ final class PlaneWiring {
                 new CachingSecretStore(secrets, config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()),
                 failedAuthentications(config),
                 new OperatorRequestNonces(router, new RequestNonceLedger(), Clock.systemUTC()), Clock.systemUTC()));
-        controlServices(lifecycle, core.apiKeys(), catalog, core.signingKeys()).forEach(routing::register);
+        TenantRelyingParties relyingParties = new TenantRelyingParties(router, core.directory(), core.records(),
+                new SecurityEventLog(new SecureRandom()), telemetry, config.signIn());
+        controlServices(lifecycle, core.apiKeys(), catalog, core.signingKeys(), relyingParties)
+                .forEach(routing::register);
         List<AutoCloseable> workers = new java.util.ArrayList<>();
         workers.add(new PeriodicWorker("tenant-reconciliation", RECONCILE_EVERY, () -> {
             var result = lifecycle.reconcileStaleCreations(STALE_CREATION_AFTER);
             if (result.activated() + result.released() > 0) {
                 LOG.info("tenants.reconciled", Map.of("activated", result.activated(), "released", result.released()));
+            }
+        }, errors).start());
+        SealedKeyRewrap rewrap = new SealedKeyRewrap(router, core.directory(), new SigningKeyRepository(),
+                core.envelope(), new SecurityEventLog(new SecureRandom()), config.servedRegions());
+        workers.add(new PeriodicWorker("signing-key-rewrap", config.secretsPolicy().kekRewrapInterval(), () -> {
+            int rewrapped = rewrap.sweep();
+            if (rewrapped > 0) {
+                LOG.info("signing-keys.rewrapped", Map.of("keys", rewrapped));
             }
         }, errors).start());
         if (config.catalogSyncInterval().isPositive()) {
@@ -180,9 +194,10 @@ final class PlaneWiring {
     }
 
     static List<HttpService> controlServices(TenantLifecycle lifecycle, ApiKeys apiKeys, CatalogSync catalog,
-            SigningKeys signingKeys) {
+            SigningKeys signingKeys, TenantRelyingParties relyingParties) {
         return List.of(new TenantsService(lifecycle, apiKeys), new SigningKeysService(signingKeys),
-                new CatalogControlService(catalog), new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
+                new WebAuthnRelyingPartyService(relyingParties), new CatalogControlService(catalog),
+                new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
     }
 
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
@@ -214,7 +229,7 @@ final class PlaneWiring {
                 new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom())), core.signingKeys(),
                 config.oidc()).forEach(routing::register);
         PasskeyFeature passkeys = PasskeyFeature.create(core.tx(), core.users(), new SecurityEventLog(new SecureRandom()),
-                sessions, new RandomTokens(new SecureRandom()), config.signIn(), Clock.systemUTC());
+                sessions, new RandomTokens(new SecureRandom()), core.records(), config.signIn(), Clock.systemUTC());
         // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
         signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
         // Client authentication failures have their own buckets too, for the same reason.

@@ -69,7 +69,7 @@ class OpenApiContractTest {
     @Test
     void controlApiDocumentMatchesTheControlPlanesRoutes() throws Exception {
         List<HttpService> services = common();
-        services.addAll(PlaneWiring.controlServices(null, null, null, null));
+        services.addAll(PlaneWiring.controlServices(null, null, null, null, null));
         assertEquals(documented(OpenApiService.CONTROL_DOCUMENT), routesOf(services));
     }
 

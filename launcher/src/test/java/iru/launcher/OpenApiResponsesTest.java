@@ -114,6 +114,12 @@ class OpenApiResponsesTest {
         conforms(controlDoc, "GET", control.admin("GET", "/v1/tenants", null));
         conforms(controlDoc, "GET", control.admin("GET", "/v1/tenants/" + id, null));
         conforms(controlDoc, "POST", control.admin("POST", "/v1/tenants/" + id + "/api-keys", "{}"));
+        String webauthn = "/v1/tenants/" + id + "/webauthn";
+        conforms(controlDoc, "GET", control.admin("GET", webauthn, null));
+        conforms(controlDoc, "PUT", control.admin("PUT", webauthn,
+                "{\"rpId\":\"acme.example.com\",\"origins\":[\"https://login.acme.example.com\"]}"));
+        conforms(controlDoc, "PUT", control.admin("PUT", webauthn, "{\"rpId\":\"com\",\"origins\":[]}"));
+        conforms(controlDoc, "DELETE", control.admin("DELETE", webauthn, null));
         conforms(controlDoc, "POST", control.admin("POST", "/v1/catalog/sync", null));
         conforms(controlDoc, "GET", control.admin("GET", "/v1/catalog", null));
         conforms(controlDoc, "POST", control.admin("POST", "/v1/tenants", "{\"slug\":\"x\",\"name\":\"X\",\"region\":\"us\"}"));

@@ -39,16 +39,19 @@ final class Ceremonies {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** A fresh challenge (base64url) for this pre-session; only its hash is stored. */
-    String issueChallenge(TenantLocation tenant, String presession, Purpose purpose, Optional<byte[]> enrollment) {
+    /** A challenge (base64url) and the rpId the authenticator is to use for it. */
+    record Issued(String challenge, String rpId) {
+    }
+
+    /** A fresh challenge for this pre-session (only its hash is stored), with the tenant's rpId. */
+    Issued issueChallenge(TenantLocation tenant, String presession, Purpose purpose, Optional<byte[]> enrollment) {
         String challenge = tokens.next();
         Instant now = now();
-        tx.run("IssueChallenge", tenant, c -> {
+        return tx.run("IssueChallenge", tenant, c -> {
             store.createChallenge(c, tenant.id(), Digests.sha256(Base64.getUrlDecoder().decode(challenge)),
                     presessionHash(presession), purpose, enrollment, now, now.plus(rp.settings.challengeTtl()));
-            return null;
+            return new Issued(challenge, rp.of(c, tenant.id()).rpId());
         });
-        return challenge;
     }
 
     /**

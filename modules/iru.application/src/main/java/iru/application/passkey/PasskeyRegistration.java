@@ -92,10 +92,10 @@ public final class PasskeyRegistration {
                 return Map.entry(user, existing);
             });
             User user = found.getKey();
-            String challenge = ceremonies.issueChallenge(tenant, presession, Purpose.registration,
+            Ceremonies.Issued issued = ceremonies.issueChallenge(tenant, presession, Purpose.registration,
                     Optional.of(enrollment));
             String shown = user.profile().displayName() != null ? user.profile().displayName() : user.profile().userName();
-            return new CreationOptions(challenge, ceremonies.rp.settings.rpId(), userHandle(user.id()),
+            return new CreationOptions(issued.challenge(), issued.rpId(), userHandle(user.id()),
                     user.profile().userName(), shown, RelyingParty.ALGORITHM_IDS, found.getValue(),
                     ceremonies.rp.settings.challengeTtl().toMillis());
         } catch (CeremonyFailedException e) {
@@ -127,19 +127,19 @@ public final class PasskeyRegistration {
         }
         byte[] challenge = data.getCollectedClientData().getChallenge().getValue();
         ConsumedChallenge consumed = ceremonies.consumeChallenge(tenant, challenge, presession, Purpose.registration);
+        byte[] enrollment = consumed.enrollmentHash().orElseThrow(() -> new CeremonyFailedException("no-enrollment"));
+        Instant now = ceremonies.now();
+        var found = ceremonies.tx.run("FindEnrollment", tenant, c -> Map.entry(
+                ceremonies.store.liveEnrollment(c, tenant.id(), enrollment, now), ceremonies.rp.of(c, tenant.id())));
+        UUID enrolling = found.getKey().orElseThrow(() -> new CeremonyFailedException("enrollment-used-or-expired"));
         try {
-            ceremonies.rp.manager.verify(data, new RegistrationParameters(ceremonies.rp.serverProperty(challenge),
-                    RelyingParty.ALGORITHMS, true, true));
+            ceremonies.rp.manager.verify(data, new RegistrationParameters(
+                    RelyingParty.serverProperty(found.getValue(), challenge), RelyingParty.ALGORITHMS, true, true));
         } catch (VerificationException e) {
             throw new CeremonyFailedException("verification-failed:" + e.getClass().getSimpleName());
         }
         AuthenticatorData<?> authenticator = data.getAttestationObject().getAuthenticatorData();
         AttestedCredentialData credential = authenticator.getAttestedCredentialData();
-        byte[] enrollment = consumed.enrollmentHash().orElseThrow(() -> new CeremonyFailedException("no-enrollment"));
-        Instant now = ceremonies.now();
-        UUID enrolling = ceremonies.tx.run("FindEnrollment", tenant,
-                c -> ceremonies.store.liveEnrollment(c, tenant.id(), enrollment, now))
-                .orElseThrow(() -> new CeremonyFailedException("enrollment-used-or-expired"));
         // The person enrolling is the actor of the new passkey's journal entry and events.
         return ScopedValue.where(AuditActor.CURRENT, "user:" + enrolling).call(() ->
                 ceremonies.tx.run("RegisterPasskey", tenant, c -> {

@@ -53,10 +53,17 @@ public final class PasskeySignIn {
         this.sessions = sessions;
     }
 
+    /** What `navigator.credentials.get` needs: a challenge and the tenant's rpId. */
+    public record AssertionOptions(String challenge, String rpId, long timeoutMillis) {
+    }
+
     /** A fresh challenge for `navigator.credentials.get`, answerable once, from this pre-session only. */
-    public String options(TenantLocation tenant, String presession) {
+    public AssertionOptions options(TenantLocation tenant, String presession) {
         Ceremonies.presessionHash(presession);
-        return ceremonies.issueChallenge(tenant, presession, Purpose.authentication, Optional.empty());
+        Ceremonies.Issued issued = ceremonies.issueChallenge(tenant, presession, Purpose.authentication,
+                Optional.empty());
+        return new AssertionOptions(issued.challenge(), issued.rpId(),
+                ceremonies.rp.settings.challengeTtl().toMillis());
     }
 
     /** Verifies an assertion (WebAuthn JSON); refusals are recorded as `signin.failed` with their reason. */
@@ -111,8 +118,8 @@ public final class PasskeySignIn {
                 throw new CeremonyFailedException("user-handle-mismatch");
             }
             try {
-                ceremonies.rp.manager.verify(data, new AuthenticationParameters(
-                        ceremonies.rp.serverProperty(challenge), record(passkey), null, true, true));
+                ceremonies.rp.manager.verify(data, new AuthenticationParameters(RelyingParty.serverProperty(
+                        ceremonies.rp.of(c, tenant.id()), challenge), record(passkey), null, true, true));
             } catch (MaliciousCounterValueException e) {
                 throw new CeremonyFailedException(COUNTER_REGRESSION);
             } catch (VerificationException e) {

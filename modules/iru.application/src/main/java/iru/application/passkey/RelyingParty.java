@@ -9,15 +9,19 @@ import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
 import com.webauthn4j.data.client.Origin;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.server.ServerProperty;
+import iru.domain.tenant.TenantId;
+import iru.domain.tenant.TenantRecords;
 import iru.foundation.config.SignInSettings;
+import java.sql.Connection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The WebAuthn relying party the tenant plane is, and the one place that holds webauthn4j: its (non-strict: no
- * attestation trust decisions, `none` accepted) manager, the origins and rpId every ceremony is checked against, and
- * the algorithms we accept. All CBOR and attestation parsing is webauthn4j's.
+ * attestation trust decisions, `none` accepted) manager, the rpId and origins each ceremony is checked against (the
+ * tenant's own, read in the ceremony's transaction, else the deployment's), and the algorithms we accept. All CBOR
+ * and attestation parsing is webauthn4j's.
  */
 final class RelyingParty {
     /** ES256, EdDSA, RS256 in the order we prefer them (COSE identifiers -7, -8, -257). */
@@ -30,15 +34,29 @@ final class RelyingParty {
     final ObjectConverter converter = new ObjectConverter();
     final WebAuthnManager manager = WebAuthnManager.createNonStrictWebAuthnManager(converter);
     final SignInSettings settings;
-    private final Set<Origin> origins;
+    private final TenantRecords tenants;
+    private final Identity deployment;
 
-    RelyingParty(SignInSettings settings) {
-        this.settings = settings;
-        this.origins = settings.origins().stream().map(Origin::create).collect(Collectors.toUnmodifiableSet());
+    /** The rpId and origins one tenant's ceremonies are checked against. */
+    record Identity(String rpId, Set<Origin> origins) {
+        static Identity of(String rpId, List<String> origins) {
+            return new Identity(rpId, origins.stream().map(Origin::create).collect(Collectors.toUnmodifiableSet()));
+        }
     }
 
-    ServerProperty serverProperty(byte[] challenge) {
-        return new ServerProperty(origins, settings.rpId(), new DefaultChallenge(challenge));
+    RelyingParty(SignInSettings settings, TenantRecords tenants) {
+        this.settings = settings;
+        this.tenants = tenants;
+        this.deployment = Identity.of(settings.rpId(), settings.origins());
+    }
+
+    /** The tenant's relying party as of this transaction: a change applies to the next ceremony on every instance. */
+    Identity of(Connection c, TenantId tenant) {
+        return tenants.relyingParty(c, tenant).map(rp -> Identity.of(rp.rpId(), rp.origins())).orElse(deployment);
+    }
+
+    static ServerProperty serverProperty(Identity identity, byte[] challenge) {
+        return new ServerProperty(identity.origins(), identity.rpId(), new DefaultChallenge(challenge));
     }
 
     byte[] encode(COSEKey key) {

@@ -228,6 +228,10 @@ public final class TenantLifecycle {
 
     /** The directory entry of a tenant that is active or suspended; anything else is not found. */
     private TenantLocation liveLocation(TenantId id) {
+        return liveLocation(router, directory, id);
+    }
+
+    static TenantLocation liveLocation(TenantRegionRouter router, TenantDirectory directory, TenantId id) {
         return router.inDirectoryTransaction(c -> directory.findById(c, id))
                 .filter(l -> l.status() == TenantStatus.active || l.status() == TenantStatus.suspended)
                 .orElseThrow(() -> new TenantNotFoundException(id.toString()));

@@ -66,6 +66,24 @@ public final class SigningKeyRepository {
                         rs.getBytes("private_key_sealed"))).stream().findFirst();
     }
 
+    /** The kids of the tenant's keys whose data key is wrapped by a key-encryption key other than `kekId`. */
+    public List<String> kidsNotWrappedBy(Connection c, TenantId tenant, String kekId) throws SQLException {
+        return Sql.list(c, "select kid from signing_keys where tenant_id = ? and kek_id <> ? order by created_at, kid",
+                List.of(tenant.value(), kekId), rs -> rs.getString("kid"));
+    }
+
+    /**
+     * Stores `rewrapped` (the same private key ciphertext, its data key wrapped anew) if the key is still wrapped by
+     * `fromKekId`; false if another sweeper got there first.
+     */
+    public boolean replaceWrapping(Connection c, TenantId tenant, String kid, String fromKekId,
+            SealedSecret rewrapped) throws SQLException {
+        return Sql.update(c, "update signing_keys set kek_id = ?, data_key_nonce = ?, data_key_wrapped = ?"
+                + " where tenant_id = ? and kid = ? and kek_id = ? and private_key_nonce = ? and private_key_sealed = ?",
+                rewrapped.kekId(), rewrapped.keyNonce(), rewrapped.wrappedKey(), tenant.value(), kid, fromKekId,
+                rewrapped.nonce(), rewrapped.ciphertext()) == 1;
+    }
+
     public void makeActive(Connection c, TenantId tenant, String kid, Instant at) throws SQLException {
         Sql.update(c, "update signing_keys set status = 'active', activated_at = ?, retiring_since = null,"
                 + " retire_after = null where tenant_id = ? and kid = ?", Sql.timestamp(at), tenant.value(), kid);

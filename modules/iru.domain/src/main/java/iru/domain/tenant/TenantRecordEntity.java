@@ -6,6 +6,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Hibernate's view of the `tenants` row; {@link TenantRecords} converts it to and from {@link Tenant}. */
@@ -35,6 +37,13 @@ class TenantRecordEntity {
     @Column(name = "status_reason")
     String statusReason;
 
+    /** The tenant's own WebAuthn relying party; both null while it uses the deployment's. */
+    @Column(name = "webauthn_rp_id")
+    String webauthnRpId;
+
+    @Column(name = "webauthn_origins")
+    String[] webauthnOrigins;
+
     protected TenantRecordEntity() {
         // for Hibernate
     }
@@ -52,6 +61,16 @@ class TenantRecordEntity {
     void changeStatus(TenantStatus status, String reason) {
         this.status = status.name();
         this.statusReason = reason;
+    }
+
+    void changeRelyingParty(Optional<WebAuthnRelyingParty> relyingParty) {
+        this.webauthnRpId = relyingParty.map(WebAuthnRelyingParty::rpId).orElse(null);
+        this.webauthnOrigins = relyingParty.map(rp -> rp.origins().toArray(String[]::new)).orElse(null);
+    }
+
+    Optional<WebAuthnRelyingParty> relyingParty() {
+        return webauthnRpId == null ? Optional.empty()
+                : Optional.of(new WebAuthnRelyingParty(webauthnRpId, List.of(webauthnOrigins)));
     }
 
     Tenant toTenant() {

@@ -48,6 +48,24 @@ public final class TenantRecords {
         });
     }
 
+    /** The tenant's own WebAuthn relying party, or empty while it uses the deployment's. */
+    public Optional<WebAuthnRelyingParty> relyingParty(Connection c, TenantId id) {
+        return orm.inSession(c, session -> Optional.ofNullable(session.find(TenantRecordEntity.class, id.value()))
+                .orElseThrow(() -> new TenantNotFoundException(id.toString())).relyingParty());
+    }
+
+    /** Sets (or, when empty, clears) the tenant's relying party; the row trigger journals the change. */
+    public void changeRelyingParty(Connection c, TenantId id, Optional<WebAuthnRelyingParty> relyingParty) {
+        orm.inSession(c, session -> {
+            TenantRecordEntity stored = session.find(TenantRecordEntity.class, id.value());
+            if (stored == null) {
+                throw new TenantNotFoundException(id.toString());
+            }
+            stored.changeRelyingParty(relyingParty);
+            return null;
+        });
+    }
+
     /** Deletes the record and, by cascade, every tenant-scoped row; the journals record each deletion. */
     public boolean delete(Connection c, TenantId id) {
         return orm.inSession(c, session -> {

@@ -40,6 +40,7 @@ public final class EnvironmentKeys {
         m.put("IRU_SECRETS_PREFIX", "iru.secrets.prefix");
         m.put("IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "iru.secrets.previous-grace-seconds");
         m.put("IRU_SECRETS_CACHE_SECONDS", "iru.secrets.cache-seconds");
+        m.put("IRU_SIGNING_KEK_REWRAP_SECONDS", "iru.secrets.kek-rewrap-seconds");
         m.put("IRU_AUTH_FAILURES_PER_SOURCE", "iru.auth.failures-per-source");
         m.put("IRU_AUTH_FAILURES_PER_TENANT", "iru.auth.failures-per-tenant");
         m.put("IRU_PUBLIC_BASE_URL", "iru.oidc.public-base-url");

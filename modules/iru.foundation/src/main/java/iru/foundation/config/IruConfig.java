@@ -160,7 +160,8 @@ public record IruConfig(
                 r.optionalUrl("iru.secrets.endpoint").map(java.net.URI::create), r.text("iru.secrets.prefix"));
         SecretsPolicy secretsPolicy = new SecretsPolicy(
                 Duration.ofSeconds(r.integer("iru.secrets.previous-grace-seconds", 0, 7 * 24 * 3600)),
-                Duration.ofSeconds(r.integer("iru.secrets.cache-seconds", 0, 300)));
+                Duration.ofSeconds(r.integer("iru.secrets.cache-seconds", 0, 300)),
+                Duration.ofSeconds(r.integer("iru.secrets.kek-rewrap-seconds", 1, 24 * 3600)));
         Optional<java.net.URI> catalog = r.optionalUrl("iru.catalog.url").map(java.net.URI::create);
         Duration syncInterval = Duration.ofSeconds(r.integer("iru.catalog.sync-interval-seconds", 0, 7 * 24 * 3600));
         boolean devRoutes = r.bool("iru.dev.routes");

@@ -56,6 +56,19 @@ class IruConfigTest {
     }
 
     @Test
+    void signingKeksAreRewrappedEveryFiveMinutesAndAlwaysWithinTheGrace() {
+        assertEquals(java.time.Duration.ofMinutes(5), IruConfig.from(Map.of()).secretsPolicy().kekRewrapInterval());
+        assertEquals(java.time.Duration.ofSeconds(1), IruConfig.from(Map.of("IRU_SIGNING_KEK_REWRAP_SECONDS", "1",
+                "IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "2")).secretsPolicy().kekRewrapInterval());
+        var zero = assertThrows(InvalidConfigurationException.class,
+                () -> IruConfig.from(Map.of("IRU_SIGNING_KEK_REWRAP_SECONDS", "0")));
+        assertTrue(zero.getMessage().contains("IRU_SIGNING_KEK_REWRAP_SECONDS"), zero.getMessage());
+        var late = assertThrows(RuntimeException.class, () -> IruConfig.from(Map.of(
+                "IRU_SIGNING_KEK_REWRAP_SECONDS", "600", "IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "600")));
+        assertTrue(late.getMessage().contains("IRU_SIGNING_KEK_REWRAP_SECONDS"), late.getMessage());
+    }
+
+    @Test
     void secretsPolicyDefaultsToAnHourOfGraceAndThirtySecondsOfCacheAndIsBounded() {
         SecretsPolicy defaults = IruConfig.from(Map.of()).secretsPolicy();
         assertEquals(java.time.Duration.ofHours(1), defaults.previousGrace());

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import iru.application.passkey.CeremonyFailedException;
 import iru.application.passkey.PasskeyFeature;
 import iru.application.passkey.PasskeyRegistration.CreationOptions;
+import iru.application.passkey.PasskeySignIn.AssertionOptions;
 import iru.application.passkey.PasskeySignIn.SignedIn;
 import iru.application.session.Sessions;
 import iru.domain.tenant.TenantLocation;
@@ -114,10 +115,10 @@ public final class SignInService implements HttpService {
     private void authenticationOptions(ServerRequest req, ServerResponse res) {
         JsonRequest.read(req, Set.of());
         String presession = presession(req, res);
-        String challenge = passkeys.signIn().options(ResolvedTenant.current(), presession);
+        AssertionOptions o = passkeys.signIn().options(ResolvedTenant.current(), presession);
         noStore(res);
-        Json.send(res, 200, Map.of("challenge", challenge, "rpId", settings.rpId(), "allowCredentials", List.of(),
-                "userVerification", "required", "timeout", settings.challengeTtl().toMillis()));
+        Json.send(res, 200, Map.of("challenge", o.challenge(), "rpId", o.rpId(), "allowCredentials", List.of(),
+                "userVerification", "required", "timeout", o.timeoutMillis()));
     }
 
     private void authenticate(ServerRequest req, ServerResponse res) {
