@@ -26,6 +26,7 @@ revoke execute on procedure public.tenant_queue(text, text) from public;
 create table provisioning_outbox (
     tenant_id        uuid not null references tenants (tenant_id) on delete cascade,
     seq              bigint generated always as identity,   -- the outbox order, across tenants
+    id               uuid not null default pg_catalog.gen_random_uuid(),  -- what the failures API calls it
     app_id           uuid not null,
     subject_kind     text not null check (subject_kind in ('user', 'group')),
     subject_id       uuid not null,                         -- no foreign key: a deleted user still needs its task
@@ -45,6 +46,7 @@ create table provisioning_outbox (
     check ((lease_token is null) = (lease_expires_at is null))
 );
 create unique index provisioning_outbox_seq on provisioning_outbox (seq);
+create unique index provisioning_outbox_id on provisioning_outbox (tenant_id, id);
 create index provisioning_outbox_pending on provisioning_outbox (seq) where parked_at is null;
 create index provisioning_outbox_subject on provisioning_outbox (tenant_id, app_id, subject_kind, subject_id);
 create index provisioning_outbox_parked on provisioning_outbox (tenant_id, seq) where parked_at is not null;

@@ -235,6 +235,59 @@ class ProvisioningOutboxTest {
         assertEquals(List.of(), drained());
     }
 
+    @Test
+    void theSchemaCheckKnowsQueuesAndRefusesAnUnclassifiedTableOrAWiderClaimPolicy() throws Exception {
+        var clean = deployment.run("verify-audit", "--region", "eu");
+        assertEquals(0, clean.exitCode(), clean.output());
+        assertTrue(clean.output().contains("queue=[provisioning_outbox]"), clean.output());
+        try (Connection c = deployment.databases.connectAsOwner("eu"); Statement s = c.createStatement()) {
+            s.execute("create table undeclared_queue (tenant_id uuid not null, id int primary key)");
+            s.execute("call tenant_isolate('undeclared_queue', 'iru_tenant')");
+            s.execute("alter policy queue_claim on provisioning_outbox to iru_tenant");
+        }
+        try {
+            var verify = deployment.run("verify-audit", "--region", "eu");
+            assertEquals(1, verify.exitCode(), verify.output());
+            assertTrue(verify.output().contains("undeclared_queue: is in no table class"), verify.output());
+            assertTrue(verify.output().contains("provisioning_outbox: policy queue_claim must apply to the table's"
+                    + " owner alone"), verify.output());
+        } finally {
+            try (Connection c = deployment.databases.connectAsOwner("eu"); Statement s = c.createStatement()) {
+                s.execute("drop table undeclared_queue");
+                s.execute("alter policy queue_claim on provisioning_outbox to current_user");
+            }
+        }
+        assertEquals(0, deployment.run("verify-audit", "--region", "eu").exitCode());
+    }
+
+    @Test
+    void onlyTheTenantRuntimeMayClaimAndItSeesNoOtherTenantsRowsOtherwise() throws Exception {
+        String jim = user("jim");
+        ok("PUT", "/apps/" + scimApp + "/assignments/users/" + jim, null);
+        IruConfig config = IruConfig.from(deployment.environment);
+        var control = config.database().controlRuntime();
+        try (Connection c = java.sql.DriverManager.getConnection(deployment.databases.url("eu"), control.user(),
+                control.password()); Statement s = c.createStatement()) {
+            var e = assertThrows(java.sql.SQLException.class,
+                    () -> s.executeQuery("select * from provisioning_claim('intruder', 10, 60)"));
+            assertEquals("42501", e.getSQLState(), e.getMessage());
+            e = assertThrows(java.sql.SQLException.class, () -> s.executeQuery("select * from provisioning_outbox"));
+            assertEquals("42501", e.getSQLState(), e.getMessage());
+        }
+        var tenant = config.database().tenantRuntime();
+        try (Connection c = java.sql.DriverManager.getConnection(deployment.databases.url("eu"), tenant.user(),
+                tenant.password()); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("select set_config('iru.tenant_id', '" + UUID.randomUUID() + "', true)");
+            try (ResultSet rs = s.executeQuery("select count(*) from provisioning_outbox")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "another tenant's rows are invisible under row-level security");
+            }
+            assertEquals(0, s.executeUpdate("update provisioning_outbox set parked_at = now()"));
+            c.rollback();
+        }
+    }
+
     static String count(Connection c) throws java.sql.SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from provisioning_outbox")) {
             rs.next();

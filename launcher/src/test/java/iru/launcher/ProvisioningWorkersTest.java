@@ -144,6 +144,12 @@ class ProvisioningWorkersTest {
                 + " '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', now(), now() from generate_series(1, 300)");
         try {
             await("the outbox is empty", Duration.ofSeconds(60), outboxEmpty());
+            // Each delivery is a span linked to the request that enqueued it; each claim has a span too.
+            var spans = one.spans().getFinishedSpanItems();
+            assertTrue(spans.stream().anyMatch(s -> s.getName().equals("provisioning.claim")));
+            var deliveries = spans.stream().filter(s -> s.getName().equals("provisioning.deliver")).toList();
+            assertTrue(!deliveries.isEmpty() && deliveries.stream().allMatch(s -> s.getLinks().size() == 1
+                    && s.getLinks().get(0).getSpanContext().getTraceId().equals("0af7651916cd43dd8448eb211c80319c")));
         } finally {
             one.runtime().stop();
             two.runtime().stop();
@@ -156,12 +162,6 @@ class ProvisioningWorkersTest {
                 "both processes took a share: " + first.delivered().size() + " / " + second.delivered().size());
         assertEquals(List.of(), first.overlaps);
 
-        // Each delivery is a span linked to the request that enqueued it; each claim has a span too.
-        var spans = one.spans().getFinishedSpanItems();
-        assertTrue(spans.stream().anyMatch(s -> s.getName().equals("provisioning.claim")));
-        assertTrue(spans.stream().filter(s -> s.getName().equals("provisioning.deliver")).allMatch(s ->
-                s.getLinks().size() == 1
-                        && s.getLinks().get(0).getSpanContext().getTraceId().equals("0af7651916cd43dd8448eb211c80319c")));
     }
 
     @Test
@@ -227,6 +227,9 @@ class ProvisioningWorkersTest {
         enqueue(fine);
         UUID rivals = UUID.randomUUID();
         long rivalSeq = enqueue(rival, rivalApp, rivals, "");
+        String flakyId = idOf(flakySeq);
+        String refusedId = idOf(refusedSeq);
+        String rivalId = idOf(rivalSeq);
         sql("update provisioning_outbox set parked_at = now(), attempts = 3, last_error = 'rival''s failure'"
                 + " where seq = " + rivalSeq);
         var running = workers(delivery, Map.of());
@@ -248,7 +251,7 @@ class ProvisioningWorkersTest {
             assertEquals(200, listed.statusCode(), listed.body());
             JsonNode items = Json.MAPPER.readTree(listed.body()).get("items");
             assertEquals(2, items.size(), listed.body());
-            assertEquals(Long.toString(flakySeq), items.get(0).get("id").asText());
+            assertEquals(flakyId, items.get(0).get("id").asText());
             assertEquals(3, items.get(0).get("attempts").asInt());
             assertEquals("503 from downstream", items.get(0).get("lastError").asText());
             assertEquals(flaky.toString(), items.get(0).get("subject").get("id").asText());
@@ -258,7 +261,7 @@ class ProvisioningWorkersTest {
             assertEquals(1, firstPage.get("items").size());
             var secondPage = Json.MAPPER.readTree(api.as(acme.key(), "GET", "/t/acme/v1/provisioning/failures?limit=1"
                     + "&cursor=" + firstPage.get("nextCursor").asText(), null).body());
-            assertEquals(Long.toString(refusedSeq), secondPage.get("items").get(0).get("id").asText());
+            assertEquals(refusedId, secondPage.get("items").get(0).get("id").asText());
             assertTrue(secondPage.get("nextCursor").isNull());
             assertEquals(400, api.as(acme.key(), "GET", "/t/acme/v1/provisioning/failures?cursor=bm9wZQ", null)
                     .statusCode());
@@ -266,22 +269,22 @@ class ProvisioningWorkersTest {
             // Another tenant's record is not there for acme: not listed, not retryable, unchanged.
             var rivalsOwn = Json.MAPPER.readTree(api.as(rival.key(), "GET", "/t/rival/v1/provisioning/failures", null)
                     .body());
-            assertEquals(List.of(Long.toString(rivalSeq)), ids(rivalsOwn));
+            assertEquals(List.of(rivalId), ids(rivalsOwn));
             String before = deployment.queryAsOwner("eu", "select row(o.*)::text from provisioning_outbox o where seq = "
                     + rivalSeq);
-            var attack = api.as(acme.key(), "POST", "/t/acme/v1/provisioning/failures/" + rivalSeq + "/retry", null);
+            var attack = api.as(acme.key(), "POST", "/t/acme/v1/provisioning/failures/" + rivalId + "/retry", null);
             assertEquals(404, attack.statusCode(), attack.body());
             assertEquals(before, deployment.queryAsOwner("eu", "select row(o.*)::text from provisioning_outbox o"
                     + " where seq = " + rivalSeq));
             assertEquals(400, api.as(acme.key(), "POST", "/t/acme/v1/provisioning/failures/abc/retry", null)
                     .statusCode());
-            var readOnly = api.as(issueKey("apps:read"), "POST", "/t/acme/v1/provisioning/failures/" + flakySeq
+            var readOnly = api.as(issueKey("apps:read"), "POST", "/t/acme/v1/provisioning/failures/" + flakyId
                     + "/retry", null);
             assertEquals(403, readOnly.statusCode(), readOnly.body());
 
             // The downstream recovers; a retry requeues the record and a worker delivers it.
             delivery.behaviour = task -> new DeliveryOutcome.Delivered("ok");
-            var retried = api.as(acme.key(), "POST", "/t/acme/v1/provisioning/failures/" + flakySeq + "/retry", null);
+            var retried = api.as(acme.key(), "POST", "/t/acme/v1/provisioning/failures/" + flakyId + "/retry", null);
             assertEquals(204, retried.statusCode(), retried.body());
             await("the retried record delivered", Duration.ofSeconds(10), () ->
                     delivery.delivered().stream().anyMatch(c -> c.task().subject().id().equals(flaky)));
@@ -295,11 +298,15 @@ class ProvisioningWorkersTest {
             assertEquals(1, delivery.delivered().stream().filter(c -> c.task().subject().id().equals(flaky)).count());
             assertEquals(1, number("select attempts from provisioning_outbox where seq = " + refusedSeq),
                     "the rejected record stays parked until retried");
-            assertEquals(404, api.as(acme.key(), "POST", "/t/acme/v1/provisioning/failures/" + flakySeq + "/retry",
+            assertEquals(404, api.as(acme.key(), "POST", "/t/acme/v1/provisioning/failures/" + flakyId + "/retry",
                     null).statusCode(), "nothing parked under that id any more");
         } finally {
             running.runtime().stop();
         }
+    }
+
+    static String idOf(long seq) throws Exception {
+        return deployment.queryAsOwner("eu", "select id from provisioning_outbox where seq = " + seq);
     }
 
     static List<String> ids(JsonNode page) {

@@ -36,7 +36,7 @@ public final class ProvisioningFailures {
     }
 
     /** Due again at once with a fresh count of attempts; another tenant's or an unparked record is a 404. */
-    public void retry(TenantLocation tenant, long id) {
+    public void retry(TenantLocation tenant, java.util.UUID id) {
         boolean requeued = tx.run("RetryProvisioningFailure", tenant, c -> outbox.requeue(c, tenant.id(), id));
         if (!requeued) {
             throw new ResourceNotFoundException("provisioning failure", id);

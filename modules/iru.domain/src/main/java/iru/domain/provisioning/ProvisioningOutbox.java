@@ -87,20 +87,20 @@ public final class ProvisioningOutbox {
 
     /** Parked rows of the tenant after sequence `after`, oldest first; `limit + 1` rows to tell if there are more. */
     public List<ParkedRecord> parked(Connection c, TenantId tenant, long after, int limit) throws SQLException {
-        return Sql.list(c, "select seq, app_id, subject_kind, subject_id, cause, attempts, last_error, parked_at,"
+        return Sql.list(c, "select seq, id, app_id, subject_kind, subject_id, cause, attempts, last_error, parked_at,"
                 + " created_at from provisioning_outbox where tenant_id = ? and parked_at is not null and seq > ?"
                 + " order by seq limit ?", List.of(tenant.value(), after, limit + 1),
-                rs -> new ParkedRecord(rs.getLong("seq"), Sql.uuid(rs, "app_id"), rs.getString("subject_kind"),
+                rs -> new ParkedRecord(rs.getLong("seq"), Sql.uuid(rs, "id"), Sql.uuid(rs, "app_id"), rs.getString("subject_kind"),
                         Sql.uuid(rs, "subject_id"), rs.getString("cause"), rs.getInt("attempts"),
                         Optional.ofNullable(rs.getString("last_error")), Sql.instant(rs, "parked_at"),
                         Sql.instant(rs, "created_at")));
     }
 
     /** Requeues one parked row with a fresh count of attempts; false if the tenant has no such parked row. */
-    public boolean requeue(Connection c, TenantId tenant, long sequence) throws SQLException {
+    public boolean requeue(Connection c, TenantId tenant, UUID id) throws SQLException {
         return Sql.update(c, "update provisioning_outbox set parked_at = null, attempts = 0, next_attempt_at = ?"
-                + " where tenant_id = ? and seq = ? and parked_at is not null",
-                Sql.timestamp(Sql.now()), tenant.value(), sequence) == 1;
+                + " where tenant_id = ? and id = ? and parked_at is not null",
+                Sql.timestamp(Sql.now()), tenant.value(), id) == 1;
     }
 
     private static String truncate(String error) {

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import iru.application.provisioning.ProvisioningFailures;
 import iru.domain.provisioning.ParkedRecord;
 import iru.interfaces.http.Json;
+import iru.interfaces.http.PageParameters;
 import iru.interfaces.http.Problem;
 import iru.interfaces.http.ProblemException;
 import iru.interfaces.http.ProblemType;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 
 /** `/t/{tenant}/v1/provisioning/failures`: parked provisioning records, and their retry. */
 public final class ProvisioningFailuresService implements HttpService {
-    private static final Pattern ID = Pattern.compile("[1-9][0-9]{0,17}");
+    private static final Pattern SEQUENCE = Pattern.compile("[1-9][0-9]{0,17}");
     private static final String CURSOR_PREFIX = "pf1:";
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
@@ -47,11 +48,7 @@ public final class ProvisioningFailuresService implements HttpService {
     }
 
     private void retry(ServerRequest req, ServerResponse res) {
-        String raw = req.path().pathParameters().get("failureId");
-        if (!ID.matcher(raw).matches()) {
-            throw invalid("failureId", "must be the id of a parked record");
-        }
-        failures.retry(ResolvedTenant.current(), Long.parseLong(raw));
+        failures.retry(ResolvedTenant.current(), PageParameters.uuidParameter(req, "failureId"));
         res.status(204).send();
     }
 
@@ -79,7 +76,7 @@ public final class ProvisioningFailuresService implements HttpService {
     static long decode(String cursor) {
         try {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith(CURSOR_PREFIX) && ID.matcher(text.substring(CURSOR_PREFIX.length())).matches()) {
+            if (text.startsWith(CURSOR_PREFIX) && SEQUENCE.matcher(text.substring(CURSOR_PREFIX.length())).matches()) {
                 return Long.parseLong(text.substring(CURSOR_PREFIX.length()));
             }
         } catch (IllegalArgumentException e) {
@@ -95,7 +92,7 @@ public final class ProvisioningFailuresService implements HttpService {
 
     static Map<String, Object> failure(ParkedRecord record) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", Long.toString(record.sequence()));
+        json.put("id", record.id().toString());
         json.put("appId", record.appId().toString());
         json.put("subject", Map.of("type", record.subjectKind(), "id", record.subjectId().toString()));
         json.put("cause", record.cause());
