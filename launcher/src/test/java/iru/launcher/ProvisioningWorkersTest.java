@@ -425,6 +425,64 @@ class ProvisioningWorkersTest {
         assertTrue(help.output().contains("provisioning workers"), help.output());
     }
 
+    @Test
+    void changesCommittedDuringADeliveryAreDeliveredAfterItAndOlderOnesAreCoalesced() throws Exception {
+        UUID subject = UUID.randomUUID();
+        enqueue(subject);
+        enqueue(subject);
+        long newest = enqueue(subject);
+        java.util.concurrent.CountDownLatch delivering = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
+        RecordingDelivery delivery = new RecordingDelivery(task -> {
+            if (task.sequence() == newest) {
+                delivering.countDown();
+                try {
+                    assertTrue(proceed.await(10, java.util.concurrent.TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return new DeliveryOutcome.Delivered("ok");
+        });
+        var running = workers(delivery, Map.of());
+        long later;
+        try {
+            assertTrue(delivering.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            later = enqueue(subject); // committed while the claimed rows are being delivered
+            proceed.countDown();
+            await("the outbox is empty", Duration.ofSeconds(10), outboxEmpty());
+        } finally {
+            running.runtime().stop();
+        }
+        assertEquals(List.of(newest, later), delivery.calls.stream().map(c -> c.task().sequence()).toList(),
+                "three rows before the claim made one delivery (the newest); the row after it made another");
+    }
+
+    @Test
+    void printsThroughputWithAnInstantDownstream() throws Exception {
+        int records = 2000;
+        RecordingDelivery first = RecordingDelivery.succeeding();
+        RecordingDelivery second = first.sibling(first.behaviour);
+        var one = workers(first, Map.of());
+        var two = workers(second, Map.of());
+        long began;
+        try {
+            began = System.nanoTime();
+            sql("insert into provisioning_outbox (tenant_id, app_id, subject_kind, subject_id, cause, next_attempt_at,"
+                    + " created_at) select '" + acme.id() + "', '" + acmeApp + "', 'user', gen_random_uuid(),"
+                    + " 'assignment.added', now(), now() from generate_series(1, " + records + ")");
+            await("the outbox is empty", Duration.ofSeconds(120), outboxEmpty());
+            assertEquals(200, one.get("/readyz").statusCode(), "`iru workers` serves its health probes");
+        } finally {
+            one.runtime().stop();
+            two.runtime().stop();
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        assertEquals(records, first.delivered().size() + second.delivered().size(), "nothing lost, nothing twice");
+        System.out.printf("provisioning throughput: %d records, 2 processes x 4 workers, batch 10, instant downstream:"
+                + " %.0f deliveries/s (%.1f s)%n", records, records / seconds, seconds);
+    }
+
     static String grouped(List<RecordingDelivery.Call> calls) {
         return calls.stream().collect(Collectors.groupingBy(RecordingDelivery.Call::result, Collectors.counting()))
                 .toString();
