@@ -12,6 +12,7 @@ import iru.domain.provisioning.OutboxEntry;
 import iru.domain.provisioning.OutboxLease;
 import iru.domain.provisioning.ProvisioningOutbox;
 import iru.domain.tenant.TenantDirectory;
+import iru.domain.tenant.TenantId;
 import iru.domain.tenant.TenantLocation;
 import iru.foundation.config.Region;
 import iru.foundation.config.WorkerSettings;
@@ -21,7 +22,7 @@ import iru.foundation.logging.StructuredLog;
 import iru.foundation.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,8 +118,10 @@ public final class ProvisioningWorkers implements AutoCloseable {
                 }
                 continue;
             }
+            // One directory lookup per tenant per batch, not per task: a batch takes well under a lease.
+            Map<TenantId, Optional<TenantLocation>> locations = new HashMap<>();
             for (int i = 0; i < batch.size(); i++) {
-                if (!running || !process(region, batch.get(i))) {
+                if (!running || !process(region, batch.get(i), locations)) {
                     releaseAll(region, batch.subList(i, batch.size()));
                     return;
                 }
@@ -143,20 +146,25 @@ public final class ProvisioningWorkers implements AutoCloseable {
     }
 
     /** Delivers one claimed subject and records the outcome; false if the worker was stopped meanwhile. */
-    private boolean process(Region region, OutboxLease lease) {
+    private boolean process(Region region, OutboxLease lease, Map<TenantId, Optional<TenantLocation>> locations) {
         var builder = telemetry.tracer().spanBuilder("provisioning.deliver").setSpanKind(SpanKind.INTERNAL)
                 .setNoParent().setAttribute(TENANT, lease.tenant().toString()).setAttribute(CAUSE, lease.cause())
                 .setAttribute(ATTEMPT, (long) lease.attempt());
         lease.traceparent().flatMap(ProvisioningWorkers::remoteContext).ifPresent(builder::addLink);
         Span span = builder.startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            Optional<TenantLocation> location = router.inDirectoryTransaction(c -> directory.findById(c, lease.tenant()));
+            Optional<TenantLocation> location = locations.get(lease.tenant());
+            if (location == null) {
+                location = router.inDirectoryTransaction(c -> directory.findById(c, lease.tenant()));
+                locations.put(lease.tenant(), location);
+            }
+            TenantLocation tenant = location.orElse(null);
             DeliveryOutcome outcome;
             if (location.isEmpty()) {
                 outcome = new DeliveryOutcome.Rejected("tenant " + lease.tenant() + " is not in the directory");
             } else {
                 Future<DeliveryOutcome> call = deliveries.submit(Context.current().wrap(
-                        () -> delivery.deliver(location.get(), task(lease))));
+                        () -> delivery.deliver(tenant, task(lease))));
                 try {
                     outcome = call.get(settings.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
