@@ -76,7 +76,11 @@ begin
         select o.tenant_id, o.app_id, o.subject_kind, o.subject_id from public.provisioning_outbox o
         where o.parked_at is null and o.next_attempt_at <= now_at
           and (o.lease_expires_at is null or o.lease_expires_at <= now_at)
-        order by o.seq limit batch * 4
+          -- a subject being delivered keeps its newer rows for later; they must not crowd the others out
+          and not exists (select 1 from public.provisioning_outbox l
+              where l.tenant_id = o.tenant_id and l.app_id = o.app_id and l.subject_kind = o.subject_kind
+                and l.subject_id = o.subject_id and l.parked_at is null and l.lease_expires_at > now_at)
+        order by o.seq limit batch * 20
         for update skip locked
     loop
         exit when claimed >= batch;
@@ -85,6 +89,7 @@ begin
         continue when subject = any (seen);
         seen := seen || subject;
         continue when not pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended(subject, 0));
+        -- Checked again after the advisory lock: a claim that committed since this scan began has leased it.
         continue when exists (select 1 from public.provisioning_outbox o
             where o.tenant_id = candidate.tenant_id and o.app_id = candidate.app_id
               and o.subject_kind = candidate.subject_kind and o.subject_id = candidate.subject_id

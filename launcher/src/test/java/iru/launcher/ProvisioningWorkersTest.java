@@ -345,6 +345,28 @@ class ProvisioningWorkersTest {
     }
 
     @Test
+    void newerRowsOfASubjectBeingDeliveredDoNotCrowdOutOtherSubjects() throws Exception {
+        UUID busy = UUID.randomUUID();
+        enqueue(acme, acmeApp, busy, "lease_owner, lease_token, lease_expires_at="
+                + "'live-worker', gen_random_uuid(), now() + interval '30 seconds'");
+        for (int i = 0; i < 60; i++) {
+            enqueue(busy);
+        }
+        UUID other = UUID.randomUUID();
+        enqueue(other);
+        RecordingDelivery delivery = RecordingDelivery.succeeding();
+        var running = workers(delivery, Map.of("IRU_WORKER_BATCH", "1"));
+        try {
+            await("the other subject delivered", Duration.ofSeconds(5), () -> delivery.delivered().size() == 1);
+            assertEquals(other, delivery.delivered().getFirst().task().subject().id());
+            Thread.sleep(300);
+            assertEquals(1, delivery.calls.size(), "the busy subject waits for its live lease");
+        } finally {
+            running.runtime().stop();
+        }
+    }
+
+    @Test
     void stoppingMidDeliveryHandsTheLeaseBackAndAnotherWorkerDeliversExactlyOnce() throws Exception {
         AtomicInteger started = new AtomicInteger();
         RecordingDelivery hanging = new RecordingDelivery(task -> {
