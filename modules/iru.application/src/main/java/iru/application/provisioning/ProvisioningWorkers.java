@@ -185,8 +185,11 @@ public final class ProvisioningWorkers implements AutoCloseable {
             return true;
         } catch (RuntimeException e) {
             Telemetry.recordFailure(span, e);
-            report("provisioning.task-failed", e);
-            return running;
+            if (!running) {
+                return false; // interrupted by shutdown mid-statement: its lease is handed back, not an error
+            }
+            report("provisioning.task-failed", e); // the lease expires and another worker takes the record
+            return true;
         } finally {
             span.end();
         }
