@@ -18,7 +18,7 @@ import sun.misc.Signal;
             "Starts one plane (--plane=tenant|control) or runs a one-shot subcommand.",
             "Configuration comes from the environment (IRU_HTTP_PORT, IRU_DB_*_URL, IRU_REGIONS, IRU_POOL_MAX, ...);",
             "see README.md for the full list."},
-        subcommands = {MigrateCommand.class, VerifyAuditCommand.class})
+        subcommands = {MigrateCommand.class, VerifyAuditCommand.class, WorkersCommand.class})
 final class IruCommand implements Callable<Integer> {
     private static final StructuredLog LOG = StructuredLog.of(IruCommand.class);
 
@@ -44,11 +44,16 @@ final class IruCommand implements Callable<Integer> {
     public Integer call() {
         if (plane == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "missing --plane=tenant|control or a subcommand (migrate, verify-audit)");
+                    "missing --plane=tenant|control or a subcommand (migrate, verify-audit, workers)");
         }
         IruConfig config = config();
         PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of());
-        spec.commandLine().getOut().println("iru: " + plane + " plane listening on http://127.0.0.1:" + runtime.port());
+        return serveUntilSignalled(spec, runtime, plane + " plane");
+    }
+
+    /** Announces the runtime, then runs its ordered stop on SIGTERM or SIGINT and returns once it has stopped. */
+    static int serveUntilSignalled(CommandSpec spec, PlaneRuntime runtime, String what) {
+        spec.commandLine().getOut().println("iru: " + what + " listening on http://127.0.0.1:" + runtime.port());
         spec.commandLine().getOut().flush();
         Thread stopper = Thread.ofPlatform().unstarted(runtime::stop);
         Signal.handle(new Signal("TERM"), signal -> startOnce(stopper, signal));

@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PlaneRuntime {
     private static final StructuredLog LOG = StructuredLog.of(PlaneRuntime.class);
     private static final long MAX_PAYLOAD_BYTES = 1024 * 1024;
+    /** `iru workers` serves only its health probes, by default here. */
+    static final int WORKERS_PORT = 8082;
 
     private final Plane plane;
     private final IruConfig config;
@@ -71,7 +73,24 @@ public final class PlaneRuntime {
     /** With a given secret store: tests hand in one they can inspect. */
     static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters,
             SecretStore secrets) {
-        Telemetry telemetry = Telemetry.create(config.telemetry().withServiceName("iru-" + plane.name()),
+        return start(plane, config, extraSpanExporters, secrets,
+                workersRouter -> PlaneWiring.scimDelivery(config, secrets, workersRouter), false);
+    }
+
+    /** Only the provisioning workers and the health probes (`iru workers`), on the tenant plane's role. */
+    static PlaneRuntime startWorkers(IruConfig config, List<SpanExporter> extraSpanExporters, SecretStore secrets,
+            PlaneWiring.DeliveryFactory deliveries) {
+        return start(Plane.tenant, config, extraSpanExporters, secrets, deliveries, true);
+    }
+
+    /**
+     * With the provisioning delivery given (tests hand in one they can watch); `workersOnly` serves the health probes
+     * and runs the provisioning workers, nothing else.
+     */
+    static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters,
+            SecretStore secrets, PlaneWiring.DeliveryFactory deliveries, boolean workersOnly) {
+        String name = workersOnly ? "workers" : plane.name();
+        Telemetry telemetry = Telemetry.create(config.telemetry().withServiceName("iru-" + name),
                 extraSpanExporters);
         ErrorReporter errors = SentryErrorReporter.forSettings(config.telemetry());
         RegionalDatabases databases = null;
@@ -91,17 +110,20 @@ public final class PlaneRuntime {
                     .addFilter(new RequestLifecycleFilter(telemetry, inFlight))
                     .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight));
             failures.registerErrorHandler(routing);
-            List<AutoCloseable> workers = switch (plane) {
-                case control -> PlaneWiring.control(routing, config, router, telemetry, orm, secrets, errors);
-                case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, secrets, errors);
-            };
+            List<AutoCloseable> workers = workersOnly
+                    ? PlaneWiring.provisioningWorkers(config, telemetry, errors, deliveries).stream().toList()
+                    : switch (plane) {
+                        case control -> PlaneWiring.control(routing, config, router, telemetry, orm, secrets, errors);
+                        case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, secrets, errors,
+                                deliveries);
+                    };
             if (config.devRoutes()) {
                 routing.register(new DevDiagnosticsService());
             }
             DocumentedRoutes documented = DocumentedRoutes.of(plane == Plane.control
                     ? OpenApiService.CONTROL_DOCUMENT : OpenApiService.TENANT_DOCUMENT);
             failures.registerFallback(routing, documented::methodsFor);
-            int port = config.httpPort() >= 0 ? config.httpPort() : plane.defaultPort();
+            int port = config.httpPort() >= 0 ? config.httpPort() : workersOnly ? WORKERS_PORT : plane.defaultPort();
             WebServer server = WebServer.builder()
                     .port(port)
                     .shutdownHook(false) // our stop() owns the order
@@ -114,7 +136,7 @@ public final class PlaneRuntime {
                     .routing(routing)
                     .build()
                     .start();
-            LOG.info("plane.started", Map.of("plane", plane.name(), "port", server.port(),
+            LOG.info("plane.started", Map.of("plane", name, "port", server.port(),
                     "regions", config.servedRegions().stream().map(r -> r.code()).sorted().toList()));
             return new PlaneRuntime(plane, config, telemetry, errors, orm, databases, inFlight, server, workers);
         } catch (RuntimeException e) {

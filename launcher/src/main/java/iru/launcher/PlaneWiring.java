@@ -20,6 +20,11 @@ import iru.application.session.Sessions;
 import iru.application.oauth.ClientAssertions;
 import iru.application.oauth.OAuthClients;
 import iru.application.oauth.OidcProvider;
+import iru.application.provisioning.OutboxQueue;
+import iru.application.provisioning.ProvisioningDelivery;
+import iru.application.provisioning.ProvisioningFailures;
+import iru.application.provisioning.ProvisioningFanOut;
+import iru.application.provisioning.ProvisioningWorkers;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantRelyingParties;
@@ -33,6 +38,7 @@ import iru.domain.group.GroupRepository;
 import iru.domain.operator.RequestNonceLedger;
 import iru.domain.signing.SigningKeyRepository;
 import iru.domain.passkey.CeremonyStore;
+import iru.domain.provisioning.ProvisioningOutbox;
 import iru.domain.session.SessionRepository;
 import iru.domain.oauth.OAuthClientRepository;
 import iru.domain.oauth.OAuthGrantRepository;
@@ -47,6 +53,7 @@ import iru.foundation.crypto.RandomTokens;
 import iru.foundation.database.ChangeNotificationListener;
 import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.OrmSessions;
+import iru.foundation.database.RegionalDatabases;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
@@ -77,6 +84,7 @@ import iru.interfaces.tenant.TokenService;
 import iru.interfaces.tenant.UserInfoService;
 import iru.interfaces.signin.AuthorizeService;
 import iru.interfaces.tenant.PasskeysAdminService;
+import iru.interfaces.tenant.ProvisioningFailuresService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
 import iru.interfaces.tenant.TenantApiKeysService;
@@ -90,6 +98,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The feature services of each plane, wired by hand. Returns the background workers the plane must stop. */
 final class PlaneWiring {
@@ -200,8 +209,68 @@ final class PlaneWiring {
                 new OpenApiService(OpenApiService.CONTROL_DOCUMENT));
     }
 
+    /**
+     * Makes the delivery the provisioning workers hand each task to, given the workers' own router (their pools, not
+     * the request pools): the delivery opens its short transactions there.
+     */
+    @FunctionalInterface
+    interface DeliveryFactory {
+        Optional<ProvisioningDelivery> create(TenantRegionRouter workersRouter);
+    }
+
+    /**
+     * THE SCIM DELIVERY SEAM. Production provisioning delivers with the SCIM 2.0 client (`ProvisioningDelivery`
+     * implemented in iru.interfaces, built in parallel): construct it here from `workersRouter`, `config` and
+     * `secrets`. Until it is plugged in, there is no delivery, and the workers do not start (the outbox still fills,
+     * so nothing is lost: the records wait for the first plane that delivers).
+     */
+    static Optional<ProvisioningDelivery> scimDelivery(IruConfig config, SecretStore secrets,
+            TenantRegionRouter workersRouter) {
+        return Optional.empty();
+    }
+
+    /**
+     * The provisioning workers with pools of their own (`IRU_WORKER_POOL_MAX` per database), or nothing when they are
+     * off (`IRU_WORKERS=off`) or no delivery is wired. Closing them stops the workers first, then their pools.
+     */
+    static Optional<AutoCloseable> provisioningWorkers(IruConfig config, Telemetry telemetry, ErrorReporter errors,
+            DeliveryFactory deliveries) {
+        if (!config.workers().enabled()) {
+            LOG.info("provisioning.workers-off", Map.of("reason", "IRU_WORKERS=off"));
+            return Optional.empty();
+        }
+        RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
+                config.database().tenantRuntime(), telemetry.openTelemetry(), "workers", config.workers().poolMax());
+        TenantRegionRouter workersRouter = new TenantRegionRouter(pools);
+        Optional<ProvisioningDelivery> delivery = deliveries.create(workersRouter);
+        if (delivery.isEmpty()) {
+            pools.close();
+            LOG.warn("provisioning.workers-off", Map.of("reason", "no provisioning delivery is wired"));
+            return Optional.empty();
+        }
+        ProvisioningWorkers workers = new ProvisioningWorkers(workersRouter, config.servedRegions(),
+                new TenantDirectory(), new ProvisioningOutbox(), delivery.get(), config.workers(), telemetry, errors,
+                Clock.systemUTC(), new SecureRandom()).start();
+        return Optional.of(new AutoCloseable() {
+            @Override
+            public void close() throws Exception {
+                try {
+                    workers.close();
+                } finally {
+                    pools.close();
+                }
+            }
+
+            @Override
+            public String toString() {
+                return workers.toString();
+            }
+        });
+    }
+
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
-            Telemetry telemetry, OrmSessions orm, SecretStore secrets, ErrorReporter errors) {
+            Telemetry telemetry, OrmSessions orm, SecretStore secrets, ErrorReporter errors,
+            DeliveryFactory deliveries) {
         Core core = Core.of(router, telemetry, orm, config, secrets);
         TenantResolver resolver = new TenantResolver(router, core.directory(), TenantResolver.Settings.DEFAULTS);
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
@@ -219,15 +288,17 @@ final class PlaneWiring {
         CatalogFeed noUpstream = credential -> {
             throw new CatalogUnavailableException("the tenant plane does not sync the catalog", null);
         };
+        ProvisioningOutbox outbox = new ProvisioningOutbox();
+        ProvisioningFanOut provisioning = new ProvisioningFanOut(new OutboxQueue(outbox));
         tenantServices(new TenantProfile(router, core.records(), telemetry), core.apiKeys(),
-                new UserDirectory(core.tx(), core.users(), core.groups()),
-                new GroupDirectory(core.tx(), core.groups(), core.users()),
+                new UserDirectory(core.tx(), core.users(), core.groups(), provisioning),
+                new GroupDirectory(core.tx(), core.groups(), core.users(), provisioning),
                 new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups(), secrets,
                         new ScimEndpointRule(config.production() ? OutboundAddressPolicy.Mode.PRODUCTION
-                                : OutboundAddressPolicy.Mode.DEV)),
+                                : OutboundAddressPolicy.Mode.DEV), provisioning),
                 core.catalog(noUpstream, secrets),
                 new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom())), core.signingKeys(),
-                config.oidc()).forEach(routing::register);
+                config.oidc(), new ProvisioningFailures(core.tx(), outbox)).forEach(routing::register);
         PasskeyFeature passkeys = PasskeyFeature.create(core.tx(), core.users(), new SecurityEventLog(new SecureRandom()),
                 sessions, new RandomTokens(new SecureRandom()), core.records(), config.signIn(), Clock.systemUTC());
         // Sign-in failures have their own buckets: a passkey guesser must not lock the tenant's API keys out.
@@ -249,7 +320,9 @@ final class PlaneWiring {
                 LOG.info("signin.state.swept", Map.of("removed", removed));
             }
         }, errors).start();
-        return List.of(invalidations, sweeping);
+        List<AutoCloseable> background = new java.util.ArrayList<>(List.of(invalidations, sweeping));
+        provisioningWorkers(config, telemetry, errors, deliveries).ifPresent(background::add);
+        return List.copyOf(background);
     }
 
     static List<HttpService> signInServices(PasskeyFeature passkeys, Sessions sessions, SignInSettings settings,
@@ -268,10 +341,11 @@ final class PlaneWiring {
 
     static List<HttpService> tenantServices(TenantProfile profile, ApiKeys apiKeys, UserDirectory users,
             GroupDirectory groups, ApplicationDirectory apps, CatalogSync catalog, SecurityEvents events,
-            SigningKeys signingKeys, OidcSettings oidc) {
+            SigningKeys signingKeys, OidcSettings oidc, ProvisioningFailures provisioningFailures) {
         return List.of(new TenantProfileService(profile), new TenantApiKeysService(apiKeys), new UsersService(users),
                 new GroupsService(groups), new ApplicationsService(apps), new TenantCatalogService(catalog),
                 new SecurityEventsService(events), new OidcDiscoveryService(signingKeys, oidc),
+                new ProvisioningFailuresService(provisioningFailures),
                 new OpenApiService(OpenApiService.TENANT_DOCUMENT));
     }
 }

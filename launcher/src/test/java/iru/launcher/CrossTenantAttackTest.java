@@ -63,7 +63,8 @@ class CrossTenantAttackTest {
             "groupId", Seeded::groupId,
             "appId", Seeded::appId,
             "keyId", Seeded::keyId,
-            "credentialId", Seeded::credentialId);
+            "credentialId", Seeded::credentialId,
+            "failureId", Seeded::failureId);
 
     /** Bodies for operations whose request schema has no `example` to send. */
     private static final Map<String, String> HAND_WRITTEN_BODIES = Map.of(
@@ -79,7 +80,7 @@ class CrossTenantAttackTest {
 
     /** A tenant and one of each kind of resource in it; the user is in the group and both are assigned to the app. */
     record Seeded(TestDeployment.TenantWithKey tenant, String region, String userId, String groupId, String appId,
-            String keyId, String credentialId) {
+            String keyId, String credentialId, String failureId) {
         String id(String parameter) {
             return PARAMETER_KINDS.get(parameter).apply(this);
         }
@@ -175,8 +176,13 @@ class CrossTenantAttackTest {
             st.execute("insert into passkey_counters (tenant_id, credential_id, sign_count, backup_state) values ('"
                     + tenant.id() + "', '\\x" + hex + "', 0, false)");
         }
+        // A parked provisioning record, as a downstream that rejected the user would leave it.
+        String failure = deployment.queryAsOwner(region, "insert into provisioning_outbox (tenant_id, app_id,"
+                + " subject_kind, subject_id, cause, attempts, next_attempt_at, last_error, parked_at, created_at)"
+                + " values ('" + tenant.id() + "', '" + app + "', 'user', '" + user + "', 'assignment.added', 1, now(),"
+                + " 'rejected: seeded', now(), now()) returning id");
         return new Seeded(tenant, region, user, group, app, key,
-                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(credential));
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(credential), failure);
     }
 
     private static String created(TestDeployment.TenantWithKey tenant, String path, String body) throws Exception {

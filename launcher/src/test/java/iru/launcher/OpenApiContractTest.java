@@ -76,7 +76,7 @@ class OpenApiContractTest {
     @Test
     void tenantApiDocumentMatchesTheTenantPlanesRoutes() throws Exception {
         List<HttpService> services = common();
-        services.addAll(PlaneWiring.tenantServices(null, null, null, null, null, null, null, null, null));
+        services.addAll(PlaneWiring.tenantServices(null, null, null, null, null, null, null, null, null, null));
         services.addAll(PlaneWiring.signInServices(null, null, null, null));
         services.addAll(PlaneWiring.oidcServices(null, null, null, null, null, null));
         Set<String> routes = routesOf(services);

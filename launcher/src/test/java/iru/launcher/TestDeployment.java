@@ -76,6 +76,17 @@ final class TestDeployment implements AutoCloseable {
         return new Plane(runtime, spans);
     }
 
+    /** A plane whose provisioning workers deliver with `delivery` (or, `workersOnly`, an `iru workers` process). */
+    Plane start(iru.launcher.Plane plane, Map<String, String> overrides,
+            iru.application.provisioning.ProvisioningDelivery delivery, boolean workersOnly) {
+        IruConfig config = IruConfig.from(environment(overrides));
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of(spans), Secrets.store(config),
+                workersRouter -> java.util.Optional.of(delivery), workersOnly);
+        planes.add(runtime);
+        return new Plane(runtime, spans);
+    }
+
     /** A tenant plane and the origin browsers reach it at. */
     record OnLocalhost(Plane plane, String origin) {
     }

@@ -93,7 +93,9 @@ public final class HotPaths {
                 new SecurityEventLog(new SecureRandom()));
         String key = keys.issue(tenant, "bench", java.util.Set.of(Scope.ADMIN)).plaintext();
         UserRepository users = new UserRepository(orm);
-        UserDirectory userDirectory = new UserDirectory(tx, users, new GroupRepository(orm, users));
+        UserDirectory userDirectory = new UserDirectory(tx, users, new GroupRepository(orm, users),
+                new iru.application.provisioning.ProvisioningFanOut(new iru.application.provisioning.OutboxQueue(
+                        new iru.domain.provisioning.ProvisioningOutbox())));
         TenantResolver resolver = new TenantResolver(router, directory, TenantResolver.Settings.DEFAULTS);
 
         System.out.println("iru hot paths — " + Runtime.getRuntime().availableProcessors() + " cores, "

@@ -1,5 +1,6 @@
 package iru.application.identity;
 
+import iru.application.provisioning.ProvisioningFanOut;
 import iru.domain.application.Application;
 import iru.domain.application.ApplicationRepository;
 import iru.domain.application.ApplicationSettings;
@@ -34,9 +35,12 @@ public final class ApplicationDirectory {
     private final GroupRepository groups;
     private final SecretStore secrets;
     private final ScimEndpointRule scimEndpoints;
+    private final ProvisioningFanOut provisioning;
 
     public ApplicationDirectory(TenantTransactions tx, ApplicationRepository apps, UserRepository users,
-            GroupRepository groups, SecretStore secrets, ScimEndpointRule scimEndpoints) {
+            GroupRepository groups, SecretStore secrets, ScimEndpointRule scimEndpoints,
+            ProvisioningFanOut provisioning) {
+        this.provisioning = provisioning;
         this.tx = tx;
         this.apps = apps;
         this.users = users;
@@ -69,8 +73,13 @@ public final class ApplicationDirectory {
             scimEndpoints.check(settings.scimBaseUrl());
             Application changed = new Application(id, current.templateKey(), settings, current.version(),
                     current.createdAt(), current.updatedAt(), current.scimCredentialSetAt());
-            return apps.update(c, tenant.id(), changed, current.version())
+            Application updated = apps.update(c, tenant.id(), changed, current.version())
                     .orElseThrow(() -> new VersionMismatchException("application", current.version() + 1));
+            if (!java.util.Objects.equals(current.settings().scimBaseUrl(), settings.scimBaseUrl())) {
+                provisioning.enqueue(c, tenant.id(), provisioning.application(c, tenant.id(), id),
+                        "app.scim-changed");
+            }
+            return updated;
         });
     }
 
@@ -82,9 +91,15 @@ public final class ApplicationDirectory {
      */
     public Instant setScimCredential(TenantLocation tenant, UUID id, ScimCredential credential) {
         String name = ScimCredential.secretName(tenant.id(), id);
-        return tx.run("SetScimCredential", tenant, c -> apps.setScimCredential(c, tenant.id(), id,
-                () -> secrets.store(name, new Secret(credential.reveal()))))
-                .orElseThrow(() -> new ResourceNotFoundException("application", id));
+        return tx.run("SetScimCredential", tenant, c -> {
+            Optional<Instant> set = apps.setScimCredential(c, tenant.id(), id,
+                    () -> secrets.store(name, new Secret(credential.reveal())));
+            if (set.isPresent()) {
+                provisioning.enqueue(c, tenant.id(), provisioning.application(c, tenant.id(), id),
+                        "app.credential-changed");
+            }
+            return set;
+        }).orElseThrow(() -> new ResourceNotFoundException("application", id));
     }
 
     /**
@@ -118,6 +133,8 @@ public final class ApplicationDirectory {
             requireApp(c, tenant, appId);
             users.find(c, tenant.id(), userId).orElseThrow(() -> new ResourceNotFoundException("user", userId));
             apps.assignUser(c, tenant.id(), appId, userId);
+            provisioning.enqueue(c, tenant.id(), provisioning.userAssignment(c, tenant.id(), appId, userId),
+                    "assignment.added");
             return null;
         });
     }
@@ -127,6 +144,8 @@ public final class ApplicationDirectory {
             if (!apps.unassignUser(c, tenant.id(), appId, userId)) {
                 throw new ResourceNotFoundException("assignment", appId + "/users/" + userId);
             }
+            provisioning.enqueue(c, tenant.id(), provisioning.userAssignment(c, tenant.id(), appId, userId),
+                    "assignment.removed");
             return null;
         });
     }
@@ -136,6 +155,8 @@ public final class ApplicationDirectory {
             requireApp(c, tenant, appId);
             groups.find(c, tenant.id(), groupId).orElseThrow(() -> new ResourceNotFoundException("group", groupId));
             apps.assignGroup(c, tenant.id(), appId, groupId);
+            provisioning.enqueue(c, tenant.id(), provisioning.groupAssignment(c, tenant.id(), appId, groupId),
+                    "assignment.added");
             return null;
         });
     }
@@ -145,6 +166,8 @@ public final class ApplicationDirectory {
             if (!apps.unassignGroup(c, tenant.id(), appId, groupId)) {
                 throw new ResourceNotFoundException("assignment", appId + "/groups/" + groupId);
             }
+            provisioning.enqueue(c, tenant.id(), provisioning.groupAssignment(c, tenant.id(), appId, groupId),
+                    "assignment.removed");
             return null;
         });
     }

@@ -1,5 +1,6 @@
 package iru.application.identity;
 
+import iru.application.provisioning.ProvisioningFanOut;
 import iru.domain.common.Page;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.common.VersionMismatchException;
@@ -17,11 +18,14 @@ public final class GroupDirectory {
     private final TenantTransactions tx;
     private final GroupRepository groups;
     private final UserRepository users;
+    private final ProvisioningFanOut provisioning;
 
-    public GroupDirectory(TenantTransactions tx, GroupRepository groups, UserRepository users) {
+    public GroupDirectory(TenantTransactions tx, GroupRepository groups, UserRepository users,
+            ProvisioningFanOut provisioning) {
         this.tx = tx;
         this.groups = groups;
         this.users = users;
+        this.provisioning = provisioning;
     }
 
     public Group create(TenantLocation tenant, String displayName, String description) {
@@ -41,16 +45,21 @@ public final class GroupDirectory {
         return tx.run("UpdateGroup", tenant, c -> {
             Group current = groups.find(c, tenant.id(), id).orElseThrow(() -> new ResourceNotFoundException("group", id));
             Versions.require("group", expectedVersion, current.version());
-            return groups.update(c, tenant.id(), change.apply(current), current.version())
+            Group updated = groups.update(c, tenant.id(), change.apply(current), current.version())
                     .orElseThrow(() -> new VersionMismatchException("group", current.version() + 1));
+            provisioning.enqueue(c, tenant.id(), groupOnly(provisioning.group(c, tenant.id(), id)), "group.updated");
+            return updated;
         });
     }
 
     public void delete(TenantLocation tenant, UUID id) {
         tx.run("DeleteGroup", tenant, c -> {
+            // Its assignments and memberships go with it: its members may lose their accounts.
+            ProvisioningFanOut.Affected affected = provisioning.group(c, tenant.id(), id);
             if (!groups.delete(c, tenant.id(), id)) {
                 throw new ResourceNotFoundException("group", id);
             }
+            provisioning.enqueue(c, tenant.id(), affected, "group.deleted");
             return null;
         });
     }
@@ -67,6 +76,8 @@ public final class GroupDirectory {
             groups.find(c, tenant.id(), groupId).orElseThrow(() -> new ResourceNotFoundException("group", groupId));
             users.find(c, tenant.id(), userId).orElseThrow(() -> new ResourceNotFoundException("user", userId));
             groups.addMember(c, tenant.id(), groupId, userId);
+            provisioning.enqueue(c, tenant.id(), provisioning.membership(c, tenant.id(), groupId, userId),
+                    "membership.added");
             return null;
         });
     }
@@ -76,7 +87,16 @@ public final class GroupDirectory {
             if (!groups.removeMember(c, tenant.id(), groupId, userId)) {
                 throw new ResourceNotFoundException("membership", groupId + "/" + userId);
             }
+            provisioning.enqueue(c, tenant.id(), provisioning.membership(c, tenant.id(), groupId, userId),
+                    "membership.removed");
             return null;
         });
+    }
+
+    /** A renamed group changes the group in each application, not its members' accounts. */
+    private static ProvisioningFanOut.Affected groupOnly(ProvisioningFanOut.Affected affected) {
+        return new ProvisioningFanOut.Affected(affected.entries().stream()
+                .filter(e -> e.subjectKind().equals(iru.domain.provisioning.OutboxEntry.GROUP))
+                .collect(java.util.stream.Collectors.toSet()));
     }
 }

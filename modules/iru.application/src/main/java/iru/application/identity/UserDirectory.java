@@ -3,6 +3,7 @@ package iru.application.identity;
 import iru.domain.common.Page;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.common.VersionMismatchException;
+import iru.application.provisioning.ProvisioningFanOut;
 import iru.domain.group.Group;
 import iru.domain.group.GroupRepository;
 import iru.domain.tenant.TenantLocation;
@@ -21,15 +22,22 @@ public final class UserDirectory {
     private final TenantTransactions tx;
     private final UserRepository users;
     private final GroupRepository groups;
+    private final ProvisioningFanOut provisioning;
 
-    public UserDirectory(TenantTransactions tx, UserRepository users, GroupRepository groups) {
+    public UserDirectory(TenantTransactions tx, UserRepository users, GroupRepository groups,
+            ProvisioningFanOut provisioning) {
         this.tx = tx;
         this.users = users;
         this.groups = groups;
+        this.provisioning = provisioning;
     }
 
     public User create(TenantLocation tenant, UserProfile profile) {
-        return tx.run("CreateUser", tenant, c -> users.insert(c, tenant.id(), profile));
+        return tx.run("CreateUser", tenant, c -> {
+            User created = users.insert(c, tenant.id(), profile);
+            provisioning.enqueue(c, tenant.id(), provisioning.user(c, tenant.id(), created.id()), "user.created");
+            return created;
+        });
     }
 
     public User get(TenantLocation tenant, UUID id) {
@@ -48,8 +56,10 @@ public final class UserDirectory {
             Versions.require("user", expectedVersion, current.version());
             User changed = new User(id, change.apply(current.profile()), current.status(), current.version(),
                     current.createdAt(), current.updatedAt());
-            return users.update(c, tenant.id(), changed, current.version())
+            User updated = users.update(c, tenant.id(), changed, current.version())
                     .orElseThrow(() -> new VersionMismatchException("user", current.version() + 1));
+            provisioning.enqueue(c, tenant.id(), provisioning.user(c, tenant.id(), id), "user.updated");
+            return updated;
         });
     }
 
@@ -61,16 +71,22 @@ public final class UserDirectory {
             }
             User changed = new User(id, current.profile(), status, current.version(), current.createdAt(),
                     current.updatedAt());
-            return users.update(c, tenant.id(), changed, current.version())
+            User updated = users.update(c, tenant.id(), changed, current.version())
                     .orElseThrow(() -> new VersionMismatchException("user", current.version() + 1));
+            provisioning.enqueue(c, tenant.id(), provisioning.user(c, tenant.id(), id),
+                    status == UserStatus.active ? "user.reactivated" : "user.deactivated");
+            return updated;
         });
     }
 
     public void delete(TenantLocation tenant, UUID id) {
         tx.run("DeleteUser", tenant, c -> {
+            // Assignments and memberships go with the user: who must hear of it is read before they do.
+            ProvisioningFanOut.Affected affected = provisioning.user(c, tenant.id(), id);
             if (!users.delete(c, tenant.id(), id)) {
                 throw new ResourceNotFoundException("user", id);
             }
+            provisioning.enqueue(c, tenant.id(), affected, "user.deleted");
             return null;
         });
     }

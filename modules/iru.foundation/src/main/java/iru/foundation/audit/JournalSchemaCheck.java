@@ -37,6 +37,9 @@ final class JournalSchemaCheck {
     static final String JOURNALED = "journaled";
     static final String EPHEMERAL = "ephemeral";
     static final String SECURITY_EVENT = "security-event";
+    static final String QUEUE = "queue";
+    /** The one policy a queue has besides the tenant policy: for the table's owner, so its claim function sees all. */
+    static final String QUEUE_CLAIM_POLICY = "queue_claim";
 
     private JournalSchemaCheck() {
     }
@@ -65,15 +68,17 @@ final class JournalSchemaCheck {
         List<String> tables = tenantTables(c);
         Map<String, String> classes = tableClasses(c);
         for (String table : tables) {
-            checkIsolation(c, database, table, findings);
             String declared = classes.get(table);
+            checkIsolation(c, database, table, QUEUE.equals(declared), findings);
             if (declared == null) {
                 findings.add(new AuditFinding(database, table, "is in no table class: declare it with"
-                        + " audit_attach (journaled) or tenant_ephemeral (ephemeral) in its migration"));
+                        + " audit_attach (journaled), tenant_ephemeral (ephemeral) or tenant_queue (queue) in its"
+                        + " migration"));
                 continue;
             }
             switch (declared) {
                 case EPHEMERAL -> checkEphemeral(c, database, table, findings);
+                case QUEUE -> checkUnjournaled(c, database, table, QUEUE, findings);
                 case SECURITY_EVENT -> {
                     checkJournal(c, database, table, findings);
                     checkInsertOnly(c, database, table, findings);
@@ -84,13 +89,13 @@ final class JournalSchemaCheck {
         classes.keySet().stream().filter(table -> !tables.contains(table)).forEach(table -> findings.add(
                 new AuditFinding(database, table, "is declared " + classes.get(table)
                         + " but is missing or has no tenant_id")));
-        checkIsolation(c, database, "audit_chain_head", findings);
+        checkIsolation(c, database, "audit_chain_head", false, findings);
         for (String journal : journals(c)) {
             String table = journal.substring("audit_".length());
             if (!tables.contains(table)) {
                 findings.add(new AuditFinding(database, journal, "journal of a table that is missing or has no tenant_id"));
             } else {
-                checkIsolation(c, database, journal, findings);
+                checkIsolation(c, database, journal, false, findings);
             }
         }
         return findings;
@@ -99,10 +104,12 @@ final class JournalSchemaCheck {
     /**
      * Row-level security enabled and forced, and exactly one policy: permissive, for every command and every role,
      * whose USING and WITH CHECK are both the tenant predicate. Checked by content, because a second permissive
-     * policy such as `using (true)` would silently widen the first.
+     * policy such as `using (true)` would silently widen the first. A queue may have one more, `queue_claim`, for
+     * the table's owner alone (who can switch row-level security off on its table anyway): its SECURITY DEFINER claim
+     * function is the only code that sees across tenants.
      */
-    private static void checkIsolation(Connection c, String database, String table, List<AuditFinding> findings)
-            throws SQLException {
+    private static void checkIsolation(Connection c, String database, String table, boolean queue,
+            List<AuditFinding> findings) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "select relrowsecurity, relforcerowsecurity from pg_class where oid = to_regclass(?)")) {
             s.setString(1, "public." + quote(table));
@@ -117,15 +124,24 @@ final class JournalSchemaCheck {
             }
         }
         try (PreparedStatement s = c.prepareStatement("""
-                select polname, polpermissive, polcmd::text, polroles = array[0::oid],
-                       pg_get_expr(polqual, polrelid), pg_get_expr(polwithcheck, polrelid)
-                from pg_policy where polrelid = to_regclass(?) order by polname""")) {
+                select p.polname, p.polpermissive, p.polcmd::text, p.polroles = array[0::oid],
+                       pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+                       p.polroles = array[t.relowner]
+                from pg_policy p join pg_class t on t.oid = p.polrelid
+                where p.polrelid = to_regclass(?) order by p.polname""")) {
             s.setString(1, "public." + quote(table));
             int policies = 0;
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    policies++;
                     String policy = "policy " + rs.getString(1);
+                    if (queue && QUEUE_CLAIM_POLICY.equals(rs.getString(1))) {
+                        if (!rs.getBoolean(7)) {
+                            findings.add(new AuditFinding(database, table, policy
+                                    + " must apply to the table's owner alone"));
+                        }
+                        continue;
+                    }
+                    policies++;
                     if (!rs.getBoolean(2)) {
                         findings.add(new AuditFinding(database, table, policy + " is restrictive, expected permissive"));
                     }
@@ -173,12 +189,18 @@ final class JournalSchemaCheck {
     /** Short-lived state: no journal (that is the point), and an expiry so it can be swept. */
     private static void checkEphemeral(Connection c, String database, String table, List<AuditFinding> findings)
             throws SQLException {
-        if (!columns(c, "audit_" + table).isEmpty()) {
-            findings.add(new AuditFinding(database, table, "is declared ephemeral but has a journal audit_" + table));
-        }
+        checkUnjournaled(c, database, table, EPHEMERAL, findings);
         if (!"timestamp with time zone".equals(columns(c, table).get("expires_at")) || nullable(c, table, "expires_at")) {
             findings.add(new AuditFinding(database, table,
                     "is declared ephemeral but has no `expires_at timestamptz not null` column"));
+        }
+    }
+
+    private static void checkUnjournaled(Connection c, String database, String table, String declared,
+            List<AuditFinding> findings) throws SQLException {
+        if (!columns(c, "audit_" + table).isEmpty()) {
+            findings.add(new AuditFinding(database, table, "is declared " + declared + " but has a journal audit_"
+                    + table));
         }
     }
 

@@ -50,6 +50,16 @@ public final class EnvironmentKeys {
         m.put("IRU_ENROLLMENT_TTL_HOURS", "iru.signin.enrollment-hours");
         m.put("IRU_SESSION_IDLE_MINUTES", "iru.signin.session-idle-minutes");
         m.put("IRU_SESSION_ABSOLUTE_HOURS", "iru.signin.session-absolute-hours");
+        m.put("IRU_WORKERS", "iru.workers.enabled");
+        m.put("IRU_WORKER_COUNT", "iru.workers.count");
+        m.put("IRU_WORKER_POOL_MAX", "iru.workers.pool-max");
+        m.put("IRU_WORKER_BATCH", "iru.workers.batch");
+        m.put("IRU_WORKER_LEASE_SECONDS", "iru.workers.lease-seconds");
+        m.put("IRU_WORKER_DELIVERY_TIMEOUT_SECONDS", "iru.workers.delivery-timeout-seconds");
+        m.put("IRU_WORKER_MAX_ATTEMPTS", "iru.workers.max-attempts");
+        m.put("IRU_WORKER_BACKOFF_BASE_MILLIS", "iru.workers.backoff-base-millis");
+        m.put("IRU_WORKER_BACKOFF_CAP_SECONDS", "iru.workers.backoff-cap-seconds");
+        m.put("IRU_WORKER_POLL_MILLIS", "iru.workers.poll-millis");
         VARIABLE_TO_KEY = Map.copyOf(m);
     }
 

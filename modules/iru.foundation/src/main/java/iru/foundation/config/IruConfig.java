@@ -32,6 +32,7 @@ import java.util.Set;
  * @param environment       the raw variables, for components (such as the dev secret store) that read their own
  * @param deployment        `dev` or `production` (`IRU_ENV`); production refuses dev-only settings at startup
  * @param signIn            passkey relying party, enrollment links and session timeouts of the tenant plane
+ * @param workers           the provisioning workers: count, own pool, leases, retries
  */
 public record IruConfig(
         int httpPort,
@@ -49,7 +50,8 @@ public record IruConfig(
         OidcSettings oidc,
         Map<String, String> environment,
         Deployment deployment,
-        SignInSettings signIn) {
+        SignInSettings signIn,
+        WorkerSettings workers) {
 
     /** Variables that carry a database password; production logs in with IAM tokens and must set none of them. */
     private static final List<String> PASSWORD_VARIABLES = List.of("IRU_DB_PASSWORD", "IRU_DB_TENANT_PASSWORD",
@@ -60,6 +62,7 @@ public record IruConfig(
         environment = Map.copyOf(environment);
         Objects.requireNonNull(deployment, "deployment");
         Objects.requireNonNull(signIn, "signIn");
+        Objects.requireNonNull(workers, "workers");
         if (deployment == Deployment.PRODUCTION) {
             refuseDevelopmentSettings(secretsProvider, database, devRoutes, environment);
         }
@@ -170,7 +173,28 @@ public record IruConfig(
                 r.integer("iru.auth.failures-per-tenant", 1, 1_000_000));
         OidcSettings oidc = r.oidc("iru.oidc.public-base-url", "iru.oidc.signing-key-retire-grace-seconds");
         return new IruConfig(port, drain, regions, database, telemetry, secrets, aws, secretsPolicy,
-                failedAuthentications, catalog, syncInterval, devRoutes, oidc, environment, deployment, signIn(r));
+                failedAuthentications, catalog, syncInterval, devRoutes, oidc, environment, deployment, signIn(r),
+                workers(r));
+    }
+
+    private static WorkerSettings workers(Reader r) {
+        boolean enabled = switch (r.oneOf("iru.workers.enabled", Set.of("on", "off"))) {
+            case "on" -> true;
+            default -> false;
+        };
+        int deliveryTimeout = r.integer("iru.workers.delivery-timeout-seconds", 1, 600);
+        int lease = r.integer("iru.workers.lease-seconds", 2, 3600);
+        if (lease <= deliveryTimeout) {
+            throw Reader.invalid("iru.workers.lease-seconds", "must be longer than "
+                    + EnvironmentKeys.describe("iru.workers.delivery-timeout-seconds") + " (" + deliveryTimeout + ")");
+        }
+        return new WorkerSettings(enabled, r.integer("iru.workers.count", 1, 64),
+                r.integer("iru.workers.pool-max", 1, 100), r.integer("iru.workers.batch", 1, 100),
+                Duration.ofSeconds(lease), Duration.ofSeconds(deliveryTimeout),
+                r.integer("iru.workers.max-attempts", 1, 1000),
+                Duration.ofMillis(r.integer("iru.workers.backoff-base-millis", 1, 3_600_000)),
+                Duration.ofSeconds(r.integer("iru.workers.backoff-cap-seconds", 1, 24 * 3600)),
+                Duration.ofMillis(r.integer("iru.workers.poll-millis", 10, 60_000)), Duration.ofSeconds(5));
     }
 
     private static SignInSettings signIn(Reader r) {

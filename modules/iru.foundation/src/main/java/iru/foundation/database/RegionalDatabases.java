@@ -52,19 +52,30 @@ public final class RegionalDatabases implements AutoCloseable {
     /** Opens and pings every pool as `credentials`; closes what it opened if any database is unreachable. */
     public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
             OpenTelemetry openTelemetry) {
+        return open(settings, served, credentials, openTelemetry, "", settings.poolMax());
+    }
+
+    /**
+     * Pools of their own for one kind of background work (`purpose`, e.g. `workers`), at most `poolMax` connections
+     * each: whatever that work waits on, it can only exhaust these, never the pools that serve requests.
+     */
+    public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
+            OpenTelemetry openTelemetry, String purpose, int poolMax) {
+        String prefix = purpose.isEmpty() ? "" : purpose + "-";
         JdbcTelemetry jdbcTelemetry = JdbcTelemetry.create(openTelemetry);
         DatabaseLogin login = DatabaseLogins.forSettings(settings);
         List<HikariDataSource> pools = new ArrayList<>();
         try {
             DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
-            HikariDataSource directoryPool = pool("directory", settings.directoryUrl(), directoryName, settings, login, credentials);
+            HikariDataSource directoryPool = pool(prefix + "directory", settings.directoryUrl(), directoryName, settings,
+                    login, credentials, poolMax);
             pools.add(directoryPool);
             Map<Region, DataSource> regions = new EnumMap<>(Region.class);
             Map<Region, DatabaseName> names = new EnumMap<>(Region.class);
             for (Region region : served) {
                 String url = settings.regionUrl(region);
                 DatabaseName name = DatabaseName.region(region, url);
-                HikariDataSource pool = pool(region.code(), url, name, settings, login, credentials);
+                HikariDataSource pool = pool(prefix + region.code(), url, name, settings, login, credentials, poolMax);
                 pools.add(pool);
                 regions.put(region, jdbcTelemetry.wrap(pool));
                 names.put(region, name);
@@ -77,15 +88,15 @@ public final class RegionalDatabases implements AutoCloseable {
     }
 
     private static HikariDataSource pool(String poolName, String url, DatabaseName name, DatabaseSettings settings,
-            DatabaseLogin login, DatabaseCredentials credentials) {
+            DatabaseLogin login, DatabaseCredentials credentials, int poolMax) {
         Properties driver = new Properties();
         driver.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
         driver.setProperty("ApplicationName", "iru-" + poolName);
         HikariConfig config = new HikariConfig();
         config.setPoolName("iru-" + poolName);
         config.setDataSource(login.dataSource(url, credentials, driver));
-        config.setMaximumPoolSize(settings.poolMax());
-        config.setMinimumIdle(Math.min(2, settings.poolMax()));
+        config.setMaximumPoolSize(poolMax);
+        config.setMinimumIdle(Math.min(2, poolMax));
         long timeoutMillis = settings.connectTimeout().toMillis();
         config.setConnectionTimeout(Math.max(250, timeoutMillis));
         config.setInitializationFailTimeout(timeoutMillis);
