@@ -1,5 +1,6 @@
 package iru.application.identity;
 
+import iru.application.tenant.CredentialChanges;
 import iru.domain.application.Application;
 import iru.domain.application.ApplicationRepository;
 import iru.domain.application.ApplicationSettings;
@@ -34,15 +35,18 @@ public final class ApplicationDirectory {
     private final GroupRepository groups;
     private final SecretStore secrets;
     private final ScimEndpointRule scimEndpoints;
+    private final CredentialChanges credentialChanges;
 
     public ApplicationDirectory(TenantTransactions tx, ApplicationRepository apps, UserRepository users,
-            GroupRepository groups, SecretStore secrets, ScimEndpointRule scimEndpoints) {
+            GroupRepository groups, SecretStore secrets, ScimEndpointRule scimEndpoints,
+            CredentialChanges credentialChanges) {
         this.tx = tx;
         this.apps = apps;
         this.users = users;
         this.groups = groups;
         this.secrets = secrets;
         this.scimEndpoints = scimEndpoints;
+        this.credentialChanges = credentialChanges;
     }
 
     public Application create(TenantLocation tenant, String templateKey, ApplicationSettings settings) {
@@ -90,7 +94,8 @@ public final class ApplicationDirectory {
     /**
      * Deletes the application; its credential record goes with it (cascade) and the credential in the secret store
      * is orphan-marked: overwritten with {@link #ORPHANED_CREDENTIAL} before the commit, so the token no longer sits
-     * under a live name. The secret itself is not deleted: the secret store has no delete yet.
+     * under a live name. The secret itself is not deleted: the secret store has no delete yet. Every tenant plane
+     * forgets the application's verified client credentials at commit (this one at once).
      */
     public void delete(TenantLocation tenant, UUID id) {
         tx.run("DeleteApplication", tenant, c -> {
@@ -102,8 +107,10 @@ public final class ApplicationDirectory {
             if (app.scimCredentialSetAt().isPresent()) {
                 secrets.store(ScimCredential.secretName(tenant.id(), id), ORPHANED_CREDENTIAL);
             }
+            credentialChanges.announce(c, tenant.id());
             return null;
         });
+        credentialChanges.forget(tenant.id());
     }
 
     public Assignments assignments(TenantLocation tenant, UUID id) {
