@@ -151,6 +151,11 @@ public final class PlaneRuntime {
         }
     }
 
+    /** The background workers this plane stops on shutdown, in order. */
+    List<AutoCloseable> workers() {
+        return workers;
+    }
+
     public int port() {
         return server.port();
     }

@@ -28,6 +28,7 @@ import iru.application.provisioning.ProvisioningWorkers;
 import iru.application.tenant.TenantLifecycle;
 import iru.application.tenant.TenantProfile;
 import iru.application.tenant.TenantRelyingParties;
+import iru.application.tenant.CredentialChanges;
 import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.application.ApplicationRepository;
@@ -42,6 +43,7 @@ import iru.domain.provisioning.ProvisioningOutbox;
 import iru.domain.session.SessionRepository;
 import iru.domain.oauth.OAuthClientRepository;
 import iru.domain.oauth.OAuthGrantRepository;
+import iru.domain.tenant.CredentialChangeNotices;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantRecords;
 import iru.domain.user.UserRepository;
@@ -108,8 +110,11 @@ final class PlaneWiring {
     private static final Duration RECONCILE_EVERY = Duration.ofMinutes(1);
     /** Expired sign-in state is already ignored by readers; sweeping it every few minutes only bounds table size. */
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(5);
-    /** How long a decrypted signing key stays in memory before it is opened again from its sealed form. */
-    private static final Duration SIGNER_CACHE_TTL = Duration.ofMinutes(5);
+    /**
+     * How long a verified client secret or API key, or a decrypted active signing key, is reused without asking the
+     * database. Changes arrive by notification at once; this only bounds a notification lost in a reconnect.
+     */
+    static final Duration CREDENTIAL_CACHE_TTL = Duration.ofSeconds(30);
 
     /** Every entity the planes' repositories persist through Hibernate. */
     static final List<Class<?>> ORM_ENTITIES = java.util.stream.Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES,
@@ -132,7 +137,8 @@ final class PlaneWiring {
     /** What both planes' use cases are made of. */
     private record Core(TenantRegionRouter router, Telemetry telemetry, TenantDirectory directory,
             TenantRecords records, TenantTransactions tx, UserRepository users, GroupRepository groups,
-            ApplicationRepository apps, ApiKeys apiKeys, SigningKeys signingKeys, EnvelopeEncryption envelope) {
+            ApplicationRepository apps, ApiKeys apiKeys, SigningKeys signingKeys, EnvelopeEncryption envelope,
+            CredentialChanges credentials) {
         static Core of(TenantRegionRouter router, Telemetry telemetry, OrmSessions orm, IruConfig config,
                 SecretStore secrets) {
             TenantDirectory directory = new TenantDirectory();
@@ -144,12 +150,14 @@ final class PlaneWiring {
                     config.secretsPolicy().cacheTimeToLive(), Clock.systemUTC()), SigningKeys.KEK_SECRET,
                     new SecureRandom());
             envelope.requireKek();
+            CredentialChanges credentials = new CredentialChanges(CREDENTIAL_CACHE_TTL);
             SigningKeys signingKeys = new SigningKeys(tx, router, directory, new SigningKeyRepository(), envelope,
-                    config.oidc().signingKeyRetireGrace(), SIGNER_CACHE_TTL, Clock.systemUTC());
+                    config.oidc().signingKeyRetireGrace(), credentials, Clock.systemUTC());
             return new Core(router, telemetry, directory, new TenantRecords(orm), tx, users, new GroupRepository(orm, users),
                     new ApplicationRepository(orm, users),
                     new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()),
-                            new SecurityEventLog(new SecureRandom())), signingKeys, envelope);
+                            new SecurityEventLog(new SecureRandom()), credentials), signingKeys, envelope,
+                    credentials);
         }
 
         CatalogSync catalog(CatalogFeed feed, SecretStore secrets) {
@@ -273,9 +281,25 @@ final class PlaneWiring {
             DeliveryFactory deliveries) {
         Core core = Core.of(router, telemetry, orm, config, secrets);
         TenantResolver resolver = new TenantResolver(router, core.directory(), TenantResolver.Settings.DEFAULTS);
+        CredentialChanges credentials = core.credentials();
+        // A suspended or deleted tenant is refused by routing already; its verified credentials go too.
         ChangeNotificationListener invalidations = new ChangeNotificationListener(config.database().directoryUrl(),
-                DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(), TenantDirectory.CHANGE_CHANNEL, resolver::invalidate,
-                resolver::invalidateAll, errors).start();
+                DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(),
+                TenantDirectory.CHANGE_CHANNEL, slug -> {
+                    credentials.forgetSlug(slug);
+                    resolver.invalidate(slug);
+                }, () -> {
+                    credentials.forgetAll();
+                    resolver.invalidateAll();
+                }, errors).start();
+        List<AutoCloseable> workers = new java.util.ArrayList<>(List.of(invalidations));
+        for (var region : config.servedRegions()) {
+            workers.add(new ChangeNotificationListener(config.database().regionUrl(region),
+                    DatabaseLogins.forSettings(config.database()), config.database().tenantRuntime(),
+                    CredentialChangeNotices.CHANNEL, credentials::onNotification, credentials::forgetAll, errors)
+                    .start());
+        }
+        workers.add(new CredentialCaches(credentials));
         Sessions sessions = new Sessions(core.tx(), new SessionRepository(), new OAuthGrantRepository(), core.users(),
                 new SecurityEventLog(new SecureRandom()), new RandomTokens(new SecureRandom()), config.signIn(),
                 Clock.systemUTC());
@@ -295,7 +319,7 @@ final class PlaneWiring {
                 new GroupDirectory(core.tx(), core.groups(), core.users(), provisioning),
                 new ApplicationDirectory(core.tx(), core.apps(), core.users(), core.groups(), secrets,
                         new ScimEndpointRule(config.production() ? OutboundAddressPolicy.Mode.PRODUCTION
-                                : OutboundAddressPolicy.Mode.DEV), provisioning),
+                                : OutboundAddressPolicy.Mode.DEV), provisioning, credentials),
                 core.catalog(noUpstream, secrets),
                 new SecurityEvents(core.tx(), new SecurityEventLog(new SecureRandom())), core.signingKeys(),
                 config.oidc(), new ProvisioningFailures(core.tx(), outbox)).forEach(routing::register);
@@ -305,7 +329,7 @@ final class PlaneWiring {
         signInServices(passkeys, sessions, config.signIn(), failedAuthentications(config)).forEach(routing::register);
         // Client authentication failures have their own buckets too, for the same reason.
         oidcServices(new OAuthClients(core.tx(), new OAuthClientRepository(), new SecurityEventLog(new SecureRandom()),
-                core.signingKeys(), config.oidc(), new RandomTokens(new SecureRandom()), Clock.systemUTC()),
+                core.signingKeys(), config.oidc(), new RandomTokens(new SecureRandom()), Clock.systemUTC(), credentials),
                 new ClientAssertions(core.tx(), new OAuthClientRepository(), new SecurityEventLog(new SecureRandom()),
                         config.oidc(), Clock.systemUTC()),
                 new OidcProvider(core.tx(), new OAuthClientRepository(), new OAuthGrantRepository(), core.users(),
@@ -320,9 +344,20 @@ final class PlaneWiring {
                 LOG.info("signin.state.swept", Map.of("removed", removed));
             }
         }, errors).start();
-        List<AutoCloseable> background = new java.util.ArrayList<>(List.of(invalidations, sweeping));
-        provisioningWorkers(config, telemetry, errors, deliveries).ifPresent(background::add);
-        return List.copyOf(background);
+        workers.add(sweeping);
+        provisioningWorkers(config, telemetry, errors, deliveries).ifPresent(workers::add);
+        return List.copyOf(workers);
+    }
+
+    /**
+     * The tenant plane's credential caches, listed among its workers so tests (and a debugger) can see what is
+     * cached; closing it empties them.
+     */
+    record CredentialCaches(CredentialChanges changes) implements AutoCloseable {
+        @Override
+        public void close() {
+            changes.forgetAll();
+        }
     }
 
     static List<HttpService> signInServices(PasskeyFeature passkeys, Sessions sessions, SignInSettings settings,

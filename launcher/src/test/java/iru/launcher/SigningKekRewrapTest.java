@@ -141,7 +141,7 @@ class SigningKekRewrapTest {
                     1.0), List.of());
             SigningKeys keys = new SigningKeys(new TenantTransactions(router, telemetry), router,
                     new TenantDirectory(), new SigningKeyRepository(), envelope, Duration.ofDays(1),
-                    Duration.ofMinutes(5), Clock.systemUTC());
+                    new iru.application.tenant.CredentialChanges(Duration.ofMinutes(5)), Clock.systemUTC());
             for (var tenant : List.of(eu, us)) {
                 TenantLocation location = router.inDirectoryTransaction(c -> new TenantDirectory().findById(c,
                         new TenantId(UUID.fromString(tenant.id())))).orElseThrow();

@@ -94,7 +94,9 @@ class SigningKeysTest {
         envelope = new EnvelopeEncryption(new DevSecretStore(deployment.environment, Duration.ofHours(1),
                 Clock.systemUTC()), SigningKeys.KEK_SECRET, new SecureRandom());
         tenantPlaneKeys = new SigningKeys(new TenantTransactions(router, telemetry), router, new TenantDirectory(),
-                new SigningKeyRepository(), envelope, Duration.ofDays(1), Duration.ofMinutes(5), Clock.systemUTC());
+                new SigningKeyRepository(), envelope, Duration.ofDays(1),
+                // No caching here: this "tenant plane" has no listener; CredentialCachesTest covers the cached signer.
+                new iru.application.tenant.CredentialChanges(Duration.ZERO), Clock.systemUTC());
     }
 
     @AfterAll

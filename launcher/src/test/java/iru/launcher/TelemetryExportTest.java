@@ -1,17 +1,26 @@
 package iru.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCollector;
 import iru.testkit.TestDatabases;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Spans leave over OTLP/HTTP when an endpoint is set; unexpected errors reach Sentry, sampled, with the correlation id. */
+/**
+ * Spans leave over OTLP/HTTP when an endpoint is set, sampled per trace at the root (a caller's decision is followed);
+ * unexpected errors reach Sentry, sampled, with the correlation id.
+ */
 class TelemetryExportTest {
     static TestDeployment deployment;
 
@@ -35,6 +44,42 @@ class TelemetryExportTest {
             assertTrue(!traces.isEmpty(), "no OTLP export: " + collector.received());
             assertEquals("application/x-protobuf", traces.getFirst().contentType());
             assertTrue(traces.stream().anyMatch(t -> t.text().contains("CheckReadiness")), "use-case span exported");
+        }
+    }
+
+    @Test
+    void unsampledRequestsRecordNothingAndACallersSampledTraceIsRecordedWholeFromHttpToSql() throws Exception {
+        var plane = deployment.start(Plane.tenant, Map.of("IRU_TRACE_SAMPLE_RATIO", "0"));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, plane.get("/readyz").statusCode());
+        }
+        assertEquals(List.of(), plane.spans().getFinishedSpanItems(), "ratio 0 records no trace of our own");
+
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpan = "00f067aa0ba902b7";
+        var sampled = plane.send(HttpRequest.newBuilder(plane.uri("/readyz"))
+                .header("traceparent", "00-" + traceId + "-" + callerSpan + "-01").GET().build());
+        assertEquals(200, sampled.statusCode());
+        var unsampled = plane.send(HttpRequest.newBuilder(plane.uri("/readyz"))
+                .header("traceparent", "00-" + "5".repeat(32) + "-" + callerSpan + "-00").GET().build());
+        assertEquals(200, unsampled.statusCode());
+
+        List<SpanData> spans = plane.spans().getFinishedSpanItems();
+        assertTrue(spans.stream().allMatch(s -> s.getTraceId().equals(traceId)), "only the sampled trace: " + spans);
+        SpanData server = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+        assertEquals(callerSpan, server.getParentSpanId());
+        SpanData useCase = spans.stream().filter(s -> s.getName().equals("CheckReadiness")).findFirst().orElseThrow();
+        assertEquals(server.getSpanId(), useCase.getParentSpanId());
+        List<SpanData> sql = spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT).toList();
+        assertFalse(sql.isEmpty(), "SQL spans recorded: " + spans);
+        Map<String, SpanData> byId = spans.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s));
+        for (SpanData statement : sql) {
+            // every SQL span hangs under the use case, directly or through a span of its own trace
+            SpanData parent = byId.get(statement.getParentSpanId());
+            while (parent != null && !parent.getSpanId().equals(useCase.getSpanId())) {
+                parent = byId.get(parent.getParentSpanId());
+            }
+            assertTrue(parent != null, "SQL span " + statement.getName() + " is connected to the use case");
         }
     }
 

@@ -39,6 +39,7 @@ final class TestDeployment implements AutoCloseable {
         env.put("IRU_DEV_ROUTES", "true");
         env.put("IRU_DEV_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("IRU_DEV_SIGNING_KEK", SIGNING_KEK);
+        env.put("IRU_TRACE_SAMPLE_RATIO", "1.0"); // tests look at the spans of every request
         TestDeployment deployment = new TestDeployment(databases, env);
         CommandResult migrate = deployment.run("migrate", "--seed");
         if (migrate.exitCode() != 0) {

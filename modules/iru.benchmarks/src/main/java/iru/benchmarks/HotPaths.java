@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import iru.application.apikey.ApiKeys;
 import iru.application.identity.TenantTransactions;
 import iru.application.identity.UserDirectory;
+import iru.application.tenant.CredentialChanges;
 import iru.application.tenant.TenantResolver;
 import iru.domain.apikey.ApiKeyRepository;
 import iru.domain.event.SecurityEventLog;
@@ -30,6 +31,7 @@ import iru.foundation.migration.SchemaMigrator;
 import iru.foundation.telemetry.Telemetry;
 import iru.testkit.TestDatabases;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -89,8 +91,9 @@ public final class HotPaths {
         router.inTransaction(Region.EU, id.value(), c -> records.insertIfAbsent(c,
                 new Tenant(id, tenant.slug(), "Bench Co", Region.EU, TenantStatus.active, Instant.now())));
         TenantTransactions tx = new TenantTransactions(router, telemetry);
+        // Nothing cached: this measures the database lookup a key's first request (or a wrong key) costs.
         ApiKeys keys = new ApiKeys(tx, router, directory, new ApiKeyRepository(new SecureRandom()),
-                new SecurityEventLog(new SecureRandom()));
+                new SecurityEventLog(new SecureRandom()), new CredentialChanges(Duration.ZERO));
         String key = keys.issue(tenant, "bench", java.util.Set.of(Scope.ADMIN)).plaintext();
         UserRepository users = new UserRepository(orm);
         UserDirectory userDirectory = new UserDirectory(tx, users, new GroupRepository(orm, users),

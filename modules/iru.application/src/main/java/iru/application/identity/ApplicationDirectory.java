@@ -1,6 +1,7 @@
 package iru.application.identity;
 
 import iru.application.provisioning.ProvisioningFanOut;
+import iru.application.tenant.CredentialChanges;
 import iru.domain.application.Application;
 import iru.domain.application.ApplicationRepository;
 import iru.domain.application.ApplicationSettings;
@@ -36,10 +37,11 @@ public final class ApplicationDirectory {
     private final SecretStore secrets;
     private final ScimEndpointRule scimEndpoints;
     private final ProvisioningFanOut provisioning;
+    private final CredentialChanges credentialChanges;
 
     public ApplicationDirectory(TenantTransactions tx, ApplicationRepository apps, UserRepository users,
             GroupRepository groups, SecretStore secrets, ScimEndpointRule scimEndpoints,
-            ProvisioningFanOut provisioning) {
+            ProvisioningFanOut provisioning, CredentialChanges credentialChanges) {
         this.provisioning = provisioning;
         this.tx = tx;
         this.apps = apps;
@@ -47,6 +49,7 @@ public final class ApplicationDirectory {
         this.groups = groups;
         this.secrets = secrets;
         this.scimEndpoints = scimEndpoints;
+        this.credentialChanges = credentialChanges;
     }
 
     public Application create(TenantLocation tenant, String templateKey, ApplicationSettings settings) {
@@ -65,7 +68,7 @@ public final class ApplicationDirectory {
 
     public Application update(TenantLocation tenant, UUID id, Optional<Integer> expectedVersion,
             UnaryOperator<ApplicationSettings> change) {
-        return tx.run("UpdateApplication", tenant, c -> {
+        Application result = tx.run("UpdateApplication", tenant, c -> {
             Application current = apps.find(c, tenant.id(), id)
                     .orElseThrow(() -> new ResourceNotFoundException("application", id));
             Versions.require("application", expectedVersion, current.version());
@@ -79,8 +82,14 @@ public final class ApplicationDirectory {
                 provisioning.enqueue(c, tenant.id(), provisioning.application(c, tenant.id(), id),
                         "app.scim-changed");
             }
+            if (!current.settings().allowedScopes().equals(settings.allowedScopes())) {
+                // A verified client is cached with its allowed scopes: narrowing them must take effect at once.
+                credentialChanges.announce(c, tenant.id());
+            }
             return updated;
         });
+        credentialChanges.forget(tenant.id());
+        return result;
     }
 
     /**
@@ -105,7 +114,8 @@ public final class ApplicationDirectory {
     /**
      * Deletes the application; its credential record goes with it (cascade) and the credential in the secret store
      * is orphan-marked: overwritten with {@link #ORPHANED_CREDENTIAL} before the commit, so the token no longer sits
-     * under a live name. The secret itself is not deleted: the secret store has no delete yet.
+     * under a live name. The secret itself is not deleted: the secret store has no delete yet. Every tenant plane
+     * forgets the application's verified client credentials at commit (this one at once).
      */
     public void delete(TenantLocation tenant, UUID id) {
         tx.run("DeleteApplication", tenant, c -> {
@@ -117,8 +127,10 @@ public final class ApplicationDirectory {
             if (app.scimCredentialSetAt().isPresent()) {
                 secrets.store(ScimCredential.secretName(tenant.id(), id), ORPHANED_CREDENTIAL);
             }
+            credentialChanges.announce(c, tenant.id());
             return null;
         });
+        credentialChanges.forget(tenant.id());
     }
 
     public Assignments assignments(TenantLocation tenant, UUID id) {

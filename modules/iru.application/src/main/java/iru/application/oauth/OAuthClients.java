@@ -5,6 +5,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import iru.application.identity.TenantTransactions;
 import iru.application.signing.SigningKeys;
 import iru.domain.application.AllowedScopes;
+import iru.application.tenant.CredentialCache;
+import iru.application.tenant.CredentialChanges;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.event.SecurityEventLog;
 import iru.domain.oauth.OAuthClientRepository;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,7 +30,10 @@ import java.util.UUID;
  * The tenant's OAuth 2.0 / OpenID Connect clients: every application is one, its id the client id. Rotates client
  * secrets (shown once, stored as a hash) and `private_key_jwt` keys, authenticates clients by secret at the token
  * endpoint ({@link ClientAssertions} does `private_key_jwt`), and issues the
- * `client_credentials` access token (an RFC 9068 JWT signed with the tenant's active key).
+ * `client_credentials` access token (an RFC 9068 JWT signed with the tenant's active key). A verified client id and
+ * secret is remembered briefly (by the SHA-256 of the secret, never the secret) so that a client asking for tokens
+ * in a loop costs no database round trip; a rotation or an application's deletion drops it at once everywhere
+ * through {@link CredentialChanges}.
  */
 public final class OAuthClients {
     /** Short-lived, so a leaked access token is useful only briefly and no revocation list is needed for it. */
@@ -41,6 +47,12 @@ public final class OAuthClients {
     private final OidcSettings oidc;
     private final RandomTokens tokens;
     private final Clock clock;
+    private final CredentialChanges changes;
+    private final CredentialCache<VerifiedSecret, AuthenticatedClient> verified;
+
+    /** What a verified client credential is remembered by: the client id and the SHA-256 of its secret. */
+    private record VerifiedSecret(UUID clientId, String secretSha256) {
+    }
 
     /** A client the token endpoint authenticated, with the scopes it may ask for. */
     public record AuthenticatedClient(UUID id, List<String> allowedScopes) {
@@ -60,7 +72,7 @@ public final class OAuthClients {
     }
 
     public OAuthClients(TenantTransactions tx, OAuthClientRepository clients, SecurityEventLog events,
-            SigningKeys signingKeys, OidcSettings oidc, RandomTokens tokens, Clock clock) {
+            SigningKeys signingKeys, OidcSettings oidc, RandomTokens tokens, Clock clock, CredentialChanges changes) {
         this.tx = tx;
         this.clients = clients;
         this.events = events;
@@ -68,6 +80,8 @@ public final class OAuthClients {
         this.oidc = oidc;
         this.tokens = tokens;
         this.clock = clock;
+        this.changes = changes;
+        this.verified = changes.newCache();
     }
 
     /**
@@ -82,8 +96,10 @@ public final class OAuthClients {
             }
             clients.replaceSecret(c, tenant.id(), appId, Digests.sha256(secret), now());
             events.append(c, tenant.id(), "client-secret.rotated", Optional.of(appId.toString()), Map.of());
+            changes.announce(c, tenant.id());
             return null;
         });
+        changes.forget(tenant.id());
         return secret;
     }
 
@@ -118,14 +134,25 @@ public final class OAuthClients {
         return ClientKeySet.parse(json);
     }
 
-    /** The client a presented id and secret authenticate in this tenant, if they do. */
+    /**
+     * The client a presented id and secret authenticate in this tenant, if they do. A pair verified recently is
+     * answered from memory; anything else (a wrong secret included) is checked against the database.
+     */
     public Optional<AuthenticatedClient> authenticate(TenantLocation tenant, String clientId, String secret) {
         Optional<UUID> id = parseClientId(clientId);
-        // A malformed id or secret is still hashed and compared, against nothing, so it fails as slowly as a wrong one.
-        UUID lookup = id.orElse(new UUID(0, 0));
+        String presented = secret == null ? "" : secret;
+        if (id.isEmpty()) {
+            // A malformed id is still hashed and compared, against nothing, so it fails as slowly as a wrong secret.
+            return lookup(tenant, new UUID(0, 0), presented).flatMap(ignored -> Optional.empty());
+        }
+        VerifiedSecret key = new VerifiedSecret(id.get(), HexFormat.of().formatHex(Digests.sha256(presented)));
+        return verified.get(tenant, key, () -> lookup(tenant, id.get(), presented));
+    }
+
+    private Optional<AuthenticatedClient> lookup(TenantLocation tenant, UUID clientId, String presented) {
         Optional<List<String>> allowed = tx.run("AuthenticateClient", tenant,
-                c -> clients.secretAuthenticates(c, tenant.id(), lookup, secret == null ? "" : secret));
-        return allowed.flatMap(scopes -> id.map(i -> new AuthenticatedClient(i, scopes)));
+                c -> clients.secretAuthenticates(c, tenant.id(), clientId, presented));
+        return allowed.map(scopes -> new AuthenticatedClient(clientId, scopes));
     }
 
     /**

@@ -1,7 +1,5 @@
 package iru.application.signing;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -12,6 +10,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import iru.application.identity.TenantTransactions;
+import iru.application.tenant.CredentialCache;
+import iru.application.tenant.CredentialChanges;
 import iru.domain.common.ResourceNotFoundException;
 import iru.domain.signing.SigningKey;
 import iru.domain.signing.SigningKeyRepository;
@@ -42,7 +42,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
+import java.util.Optional;
 
 /**
  * The tenants' token signing keys (ES256 on P-256). The control plane creates keys as `next`, activates one (the
@@ -63,18 +63,18 @@ public final class SigningKeys {
     private final Duration retireGrace;
     private final Clock clock;
     private final SecureRandom random;
-    private final Cache<SignerKey, TokenSigner> signers;
-
-    private record SignerKey(UUID tenant, String kid) {
-    }
+    private final CredentialChanges changes;
+    /** Per tenant, the signer with its active key (one entry per tenant, under this key). */
+    private final CredentialCache<String, TokenSigner> activeSigners;
 
     /**
      * @param retireGrace how long a replaced active key stays published; at least the longest token lifetime, so
      *                    no token that is still valid stops verifying
-     * @param signerCache how long a decrypted signer is kept in memory before its private key is opened again
+     * @param changes     announces activations to every tenant plane and keeps the decrypted active signer, which
+     *                    an activation (here or on any other instance) drops at once
      */
     public SigningKeys(TenantTransactions tx, TenantRegionRouter router, TenantDirectory directory,
-            SigningKeyRepository keys, EnvelopeEncryption envelope, Duration retireGrace, Duration signerCache,
+            SigningKeyRepository keys, EnvelopeEncryption envelope, Duration retireGrace, CredentialChanges changes,
             Clock clock) {
         this.tx = tx;
         this.router = router;
@@ -84,7 +84,8 @@ public final class SigningKeys {
         this.retireGrace = Objects.requireNonNull(retireGrace, "retireGrace");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new SecureRandom();
-        this.signers = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(signerCache).build();
+        this.changes = Objects.requireNonNull(changes, "changes");
+        this.activeSigners = changes.newCache();
     }
 
     /** Control plane: the tenant's keys, oldest first, each with the status it has now. */
@@ -114,7 +115,7 @@ public final class SigningKeys {
         if (!SigningKey.isKid(kid)) {
             throw new ResourceNotFoundException("signing key", kid);
         }
-        return tx.run("ActivateSigningKey", tenant, c -> {
+        SigningKey activated = tx.run("ActivateSigningKey", tenant, c -> {
             Instant now = now();
             List<SigningKey> all = keys.lockAll(c, tenant.id());
             keys.retireExpired(c, tenant.id(), now);
@@ -135,9 +136,12 @@ public final class SigningKeys {
                 }
             }
             keys.makeActive(c, tenant.id(), kid, now);
+            changes.announce(c, tenant.id());
             return new SigningKey(kid, target.alg(), SigningKeyStatus.active, target.publicJwk(),
                     target.createdAt(), now, null, null);
         });
+        changes.forget(tenant.id());
+        return activated;
     }
 
     /**
@@ -163,25 +167,19 @@ public final class SigningKeys {
     }
 
     /**
-     * Tenant plane (the token endpoint): a signer with the tenant's active key. Reads which key is active on every
-     * call, so an activation applies at once; the decrypted signer itself is kept briefly per tenant and kid.
+     * Tenant plane (the token endpoint): a signer with the tenant's active key. The decrypted signer is kept per
+     * tenant until an activation is announced (which drops it on every tenant plane at commit) or, at the latest,
+     * for the cache's time to live; only then is the active key looked up and opened again.
      *
      * @throws NoActiveSigningKeyException if the tenant has no active key
      */
     public TokenSigner signer(TenantLocation tenant) {
-        return tx.run("SigningKeySigner", tenant, c -> {
+        return activeSigners.get(tenant, "active", () -> Optional.of(tx.run("SigningKeySigner", tenant, c -> {
             SigningKey active = keys.active(c, tenant.id())
                     .orElseThrow(() -> new NoActiveSigningKeyException(tenant.id().toString()));
-            SignerKey cacheKey = new SignerKey(tenant.id().value(), active.kid());
-            TokenSigner cached = signers.getIfPresent(cacheKey);
-            if (cached != null) {
-                return cached;
-            }
             SealedSecret sealed = keys.sealedPrivateKey(c, tenant.id(), active.kid()).orElseThrow();
-            TokenSigner opened = new TokenSigner(active.kid(), openSigner(tenant.id(), active.kid(), sealed));
-            signers.put(cacheKey, opened);
-            return opened;
-        });
+            return new TokenSigner(active.kid(), openSigner(tenant.id(), active.kid(), sealed));
+        }))).orElseThrow();
     }
 
     private SigningKey insertNew(Connection c, TenantId tenant, SigningKeyStatus status) throws SQLException {

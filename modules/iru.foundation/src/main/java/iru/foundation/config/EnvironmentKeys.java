@@ -30,6 +30,7 @@ public final class EnvironmentKeys {
         m.put("OTEL_EXPORTER_OTLP_ENDPOINT", "iru.telemetry.otlp-endpoint");
         m.put("IRU_SENTRY_DSN", "iru.telemetry.sentry-dsn");
         m.put("IRU_SENTRY_SAMPLE_RATE", "iru.telemetry.error-sample-rate");
+        m.put("IRU_TRACE_SAMPLE_RATIO", "iru.telemetry.trace-sample-ratio");
         m.put("IRU_SECRETS", "iru.secrets.provider");
         m.put("IRU_DEV_ROUTES", "iru.dev.routes");
         m.put("IRU_CATALOG_URL", "iru.catalog.url");

@@ -157,7 +157,8 @@ public record IruConfig(
                 r.optionalUrl("iru.telemetry.otlp-endpoint"),
                 "iru",
                 r.optionalText("iru.telemetry.sentry-dsn"),
-                r.fraction("iru.telemetry.error-sample-rate"));
+                r.fraction("iru.telemetry.error-sample-rate"),
+                r.fraction("iru.telemetry.trace-sample-ratio"));
         String secrets = r.oneOf("iru.secrets.provider", Set.of("dev", "aws"));
         AwsSecretsSettings aws = new AwsSecretsSettings(r.nonBlank("iru.aws.region"),
                 r.optionalUrl("iru.secrets.endpoint").map(java.net.URI::create), r.text("iru.secrets.prefix"));

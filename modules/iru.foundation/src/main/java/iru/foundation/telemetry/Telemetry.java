@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import iru.foundation.config.TelemetrySettings;
 import iru.foundation.errors.ErrorScrubber;
 import java.util.List;
@@ -25,8 +26,10 @@ import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The process's OpenTelemetry SDK. Spans are always created (so logs carry trace ids); they leave the process only
- * when an OTLP endpoint is configured, or to the extra exporters a test hands in.
+ * The process's OpenTelemetry SDK. Spans are always created (so logs carry trace ids); a root decides by its trace id
+ * whether the trace is recorded ({@link TelemetrySettings#traceSampleRatio}) and everything below follows it, so a
+ * recorded trace is whole (HTTP, use case, SQL) and an unrecorded one costs no span bookkeeping. Recorded spans leave
+ * the process only when an OTLP endpoint is configured, or to the extra exporters a test hands in.
  */
 public final class Telemetry {
     private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
@@ -43,6 +46,7 @@ public final class Telemetry {
 
     public static Telemetry create(TelemetrySettings settings, List<SpanExporter> extraExporters) {
         SdkTracerProviderBuilder provider = SdkTracerProvider.builder()
+                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.traceSampleRatio())))
                 .setResource(Resource.getDefault().merge(Resource.create(
                         Attributes.of(AttributeKey.stringKey("service.name"), settings.serviceName()))));
         settings.otlpEndpoint().ifPresent(endpoint -> provider.addSpanProcessor(
