@@ -18,7 +18,8 @@ import sun.misc.Signal;
             "Starts one plane (--plane=tenant|control) or runs a one-shot subcommand.",
             "Configuration comes from the environment (IRU_HTTP_PORT, IRU_DB_*_URL, IRU_REGIONS, IRU_POOL_MAX, ...);",
             "see README.md for the full list."},
-        subcommands = {MigrateCommand.class, VerifyAuditCommand.class, WorkersCommand.class})
+        subcommands = {MigrateCommand.class, VerifyAuditCommand.class, WorkersCommand.class,
+                HealthcheckCommand.class})
 final class IruCommand implements Callable<Integer> {
     private static final StructuredLog LOG = StructuredLog.of(IruCommand.class);
 
@@ -36,6 +37,11 @@ final class IruCommand implements Callable<Integer> {
         return IruConfig.from(environment);
     }
 
+    /** One variable of the environment this command reads, or null. */
+    String environmentValue(String key) {
+        return environment.get(key);
+    }
+
     @Option(names = "--plane", paramLabel = "tenant|control",
             description = "Which runtime to start: tenant (customer API, port 8080) or control (admin, port 8081).")
     Plane plane;
@@ -44,7 +50,7 @@ final class IruCommand implements Callable<Integer> {
     public Integer call() {
         if (plane == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "missing --plane=tenant|control or a subcommand (migrate, verify-audit, workers)");
+                    "missing --plane=tenant|control or a subcommand (migrate, verify-audit, workers, healthcheck)");
         }
         IruConfig config = config();
         PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of());

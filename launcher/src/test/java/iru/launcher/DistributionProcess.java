@@ -46,6 +46,11 @@ final class DistributionProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(home().resolve("bin/iru").toString());
         command.addAll(List.of(args));
+        return command(environment, command);
+    }
+
+    /** Starts any command line (e.g. the container's ENTRYPOINT) with the environment, collecting its output. */
+    static DistributionProcess command(Map<String, String> environment, List<String> command) throws IOException {
         // A file, not a pipe: lines written just before exit must not depend on a reader thread keeping up.
         Path log = Files.createTempFile("iru-process", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
