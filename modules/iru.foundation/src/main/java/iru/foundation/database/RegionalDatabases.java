@@ -52,8 +52,13 @@ public final class RegionalDatabases implements AutoCloseable {
     /** Opens and pings every pool as `credentials`; closes what it opened if any database is unreachable. */
     public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
             OpenTelemetry openTelemetry) {
+        return open(settings, served, credentials, openTelemetry, DatabaseLogins.forSettings(settings));
+    }
+
+    /** As {@link #open(DatabaseSettings, Set, DatabaseCredentials, OpenTelemetry)}, logging in through `login`. */
+    public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
+            OpenTelemetry openTelemetry, DatabaseLogin login) {
         JdbcTelemetry jdbcTelemetry = JdbcTelemetry.create(openTelemetry);
-        DatabaseLogin login = DatabaseLogins.forSettings(settings);
         List<HikariDataSource> pools = new ArrayList<>();
         try {
             DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
@@ -90,6 +95,9 @@ public final class RegionalDatabases implements AutoCloseable {
         config.setConnectionTimeout(Math.max(250, timeoutMillis));
         config.setInitializationFailTimeout(timeoutMillis);
         config.setAutoCommit(true);
+        // Below the IAM token lifetime with IRU_DB_AUTH=iam (checked by DatabaseSettings), so every live connection
+        // was opened with a token that is still valid.
+        config.setMaxLifetime(settings.maxLifetime().toMillis());
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
