@@ -18,7 +18,7 @@ import sun.misc.Signal;
             "Starts one plane (--plane=tenant|control) or runs a one-shot subcommand.",
             "Configuration comes from the environment (IRU_HTTP_PORT, IRU_DB_*_URL, IRU_REGIONS, IRU_POOL_MAX, ...);",
             "see README.md for the full list."},
-        subcommands = {MigrateCommand.class, VerifyAuditCommand.class})
+        subcommands = {MigrateCommand.class, VerifyAuditCommand.class, HealthcheckCommand.class})
 final class IruCommand implements Callable<Integer> {
     private static final StructuredLog LOG = StructuredLog.of(IruCommand.class);
 
@@ -29,6 +29,11 @@ final class IruCommand implements Callable<Integer> {
 
     IruCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
+    }
+
+    /** The raw variables, for a command (healthcheck) that must not need a valid full configuration. */
+    Map<String, String> environment() {
+        return environment;
     }
 
     /** The configuration every command reads: the bundled defaults under the given environment. */
@@ -44,7 +49,7 @@ final class IruCommand implements Callable<Integer> {
     public Integer call() {
         if (plane == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "missing --plane=tenant|control or a subcommand (migrate, verify-audit)");
+                    "missing --plane=tenant|control or a subcommand (migrate, verify-audit, healthcheck)");
         }
         IruConfig config = config();
         PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of());
