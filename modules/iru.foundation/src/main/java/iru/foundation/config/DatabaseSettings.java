@@ -2,8 +2,13 @@ package iru.foundation.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the databases are and how big their pools may grow.
@@ -67,8 +72,8 @@ public record DatabaseSettings(
     }
 
     /** Both runtime roles, tenant plane first. */
-    public java.util.List<DatabaseCredentials> runtimeRoles() {
-        return java.util.List.of(tenantRuntime, controlRuntime);
+    public List<DatabaseCredentials> runtimeRoles() {
+        return List.of(tenantRuntime, controlRuntime);
     }
 
     /** The AWS region the database at `jdbcUrl` runs in: its region's, or the directory's. */
@@ -78,7 +83,7 @@ public record DatabaseSettings(
     }
 
     /** JDBC URL parameters that would weaken or replace the driver's TLS verification. */
-    private static final java.util.Set<String> TLS_PARAMETERS = java.util.Set.of("ssl", "sslmode", "sslfactory",
+    private static final Set<String> TLS_PARAMETERS = Set.of("ssl", "sslmode", "sslfactory",
             "sslfactoryarg", "sslrootcert", "sslhostnameverifier", "sslnegotiation", "sslcert", "sslkey",
             "sslpassword", "sslpasswordcallback");
 
@@ -86,12 +91,12 @@ public record DatabaseSettings(
      * The first TLS parameter in a JDBC URL's query, if any. The PostgreSQL driver lets URL parameters override
      * connection properties, so IAM logins (which always verify TLS) refuse such a URL rather than be overridden.
      */
-    public static java.util.Optional<String> tlsParameterIn(String jdbcUrl) {
+    public static Optional<String> tlsParameterIn(String jdbcUrl) {
         int query = jdbcUrl.indexOf('?');
         if (query < 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Arrays.stream(jdbcUrl.substring(query + 1).toLowerCase(java.util.Locale.ROOT).split("&"))
+        return Arrays.stream(jdbcUrl.substring(query + 1).toLowerCase(Locale.ROOT).split("&"))
                 .map(parameter -> parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter)
                 .filter(TLS_PARAMETERS::contains)
                 .findFirst();
