@@ -28,6 +28,7 @@ final class PostgresTlsProxy implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger handshakes = new AtomicInteger();
     private final AtomicLong relayed = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
 
     private PostgresTlsProxy(SSLContext tls, int upstreamPort) throws IOException {
         this.tls = tls;
@@ -58,7 +59,12 @@ final class PostgresTlsProxy implements AutoCloseable {
         return handshakes.get();
     }
 
-    long relayedToServer() {
+    /** Bytes the clients sent on to the server, counted once every accepted conversation has ended. */
+    long relayedToServer() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (finished.get() < accepted.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         return relayed.get();
     }
 
@@ -97,6 +103,8 @@ final class PostgresTlsProxy implements AutoCloseable {
             relay(clientSide, pending);
         } catch (IOException endOfConversation) {
             // the client hung up, refused our certificate, or the server closed: the conversation is over
+        } finally {
+            finished.incrementAndGet();
         }
     }
 

@@ -119,7 +119,9 @@ class RdsIamLoginTest {
 
     @Test
     void refusesACertificateForAnotherHost() throws Exception {
-        assertRefusedBehind(authority.serverContext("elsewhere", "dns:db.elsewhere.example"));
+        SQLException refused = assertRefusedBehind(authority.serverContext("elsewhere", "dns:db.elsewhere.example"));
+        assertTrue(String.valueOf(refused.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("hostname"),
+                refused.getMessage());
     }
 
     @Test
@@ -179,6 +181,7 @@ class RdsIamLoginTest {
                 awaitSettled(tokens, us);
                 assertTrue(tokens.forPort(us.port()).size() >= before + 4, "replaced connections log in afresh");
                 for (PostgresTlsProxy proxy : List.of(directory, us, eu)) {
+                    awaitSettled(tokens, proxy);
                     assertEquals(proxy.handshakes(), tokens.forPort(proxy.port()).size(),
                             "one token per physical connection");
                 }
@@ -260,13 +263,16 @@ class RdsIamLoginTest {
         }
     }
 
-    private static void assertRefusedBehind(SSLContext server) throws Exception {
+    private static SQLException assertRefusedBehind(SSLContext server) throws Exception {
         CountingTokens tokens = new CountingTokens();
         try (PostgresTlsProxy proxy = PostgresTlsProxy.tls(server, POSTGRES_PORT)) {
-            assertThrows(SQLException.class, () -> login(tokens).connect(url(proxy, "us"), TENANT));
+            SQLException refused = assertThrows(SQLException.class,
+                    () -> login(tokens).connect(url(proxy, "us"), TENANT));
             assertEquals(1, proxy.accepted());
-            assertEquals(0, proxy.handshakes(), "the client must abort the handshake");
+            // A foreign CA fails inside the handshake; a wrong host name is checked right after it. Either way the
+            // client hangs up before its startup message, which would carry the token, goes anywhere.
             assertEquals(0, proxy.relayedToServer(), "the startup message with the token must not be sent");
+            return refused;
         }
     }
 
