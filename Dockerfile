@@ -12,6 +12,8 @@ RUN mvn -B -ntp -DskipTests -pl launcher -am package \
 FROM gcr.io/distroless/base-debian12:nonroot
 # Files stay owned by root and are not writable by the runtime user.
 COPY --from=build /src/launcher/target/iru /opt/iru
+# The RDS CA bundle that IRU_DB_AUTH=iam verifies the database certificate against (IRU_DB_SSL_ROOT_CERT default).
+ADD --chmod=0444 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /opt/iru/conf/rds-global-bundle.pem
 # A fixed non-root user and group (distroless `nonroot`, 65532:65532); HOME is not writable.
 USER 65532:65532
 ENV IRU_SECRETS=aws

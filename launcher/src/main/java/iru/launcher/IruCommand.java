@@ -32,6 +32,11 @@ final class IruCommand implements Callable<Integer> {
         this.environment = Map.copyOf(environment);
     }
 
+    /** The raw variables, for a command (healthcheck) that must not need a valid full configuration. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
     /** The configuration every command reads: the bundled defaults under the given environment. */
     IruConfig config() {
         return IruConfig.from(environment);

@@ -37,6 +37,9 @@ public final class EnvironmentKeys {
         m.put("IRU_CATALOG_SYNC_INTERVAL_SECONDS", "iru.catalog.sync-interval-seconds");
         m.put("IRU_AWS_REGION", "iru.aws.region");
         m.put("IRU_DB_AUTH", "iru.db.auth");
+        m.put("IRU_DB_SSL_ROOT_CERT", "iru.db.ssl-root-cert");
+        m.put("IRU_DB_MAX_LIFETIME_SECONDS", "iru.db.max-lifetime-seconds");
+        m.put("IRU_DB_DIRECTORY_AWS_REGION", "iru.db.directory-aws-region");
         m.put("IRU_SECRETS_ENDPOINT", "iru.secrets.endpoint");
         m.put("IRU_SECRETS_PREFIX", "iru.secrets.prefix");
         m.put("IRU_SECRETS_PREVIOUS_GRACE_SECONDS", "iru.secrets.previous-grace-seconds");

@@ -143,16 +143,25 @@ public record IruConfig(
             urls.put(region, r.jdbcUrl("iru.db." + region.code() + "-url"));
         }
         r.distinct("iru.db.control-user", "iru.db.tenant-user");
+        boolean iam = r.oneOf("iru.db.auth", Set.of("password", "iam")).equals("iam");
+        if (iam) {
+            r.verifiedTlsOnly(regions.stream().map(region -> "iru.db." + region.code() + "-url").toList());
+            r.verifiedTlsOnly(List.of("iru.db.directory-url"));
+        }
+        // With IAM tokens no password is read at all, so none can reach a pool, a log line or a config dump.
+        boolean passwords = deployment == Deployment.DEV && !iam;
         DatabaseSettings database = new DatabaseSettings(
                 r.jdbcUrl("iru.db.directory-url"),
                 urls,
-                new DatabaseCredentials(r.nonBlank("iru.db.user"), r.text("iru.db.password")),
-                new DatabaseCredentials(r.nonBlank("iru.db.tenant-user"), runtimePassword(r, deployment, "iru.db.tenant-password")),
-                new DatabaseCredentials(r.nonBlank("iru.db.control-user"), runtimePassword(r, deployment, "iru.db.control-password")),
+                new DatabaseCredentials(r.nonBlank("iru.db.user"), iam ? "" : r.text("iru.db.password")),
+                new DatabaseCredentials(r.nonBlank("iru.db.tenant-user"), passwords ? r.text("iru.db.tenant-password") : ""),
+                new DatabaseCredentials(r.nonBlank("iru.db.control-user"), passwords ? r.text("iru.db.control-password") : ""),
                 r.integer("iru.db.pool-max", 1, 500),
                 Duration.ofSeconds(r.integer("iru.db.connect-timeout-seconds", 1, 60)),
-                r.oneOf("iru.db.auth", Set.of("password", "iam")).equals("iam"),
-                r.nonBlank("iru.aws.region"));
+                iam,
+                r.optionalText("iru.db.directory-aws-region").orElse(r.nonBlank("iru.aws.region")),
+                r.connectionLifetime("iru.db.max-lifetime-seconds", iam),
+                java.nio.file.Path.of(r.nonBlank("iru.db.ssl-root-cert")));
         TelemetrySettings telemetry = new TelemetrySettings(
                 r.optionalUrl("iru.telemetry.otlp-endpoint"),
                 "iru",
@@ -215,14 +224,6 @@ public record IruConfig(
         }
     }
 
-    /**
-     * The bundled runtime passwords are laptop defaults; in production only the environment could supply one, and the
-     * production rules refuse that, so the defaults must not ride along unnoticed.
-     */
-    private static String runtimePassword(Reader r, Deployment deployment, String key) {
-        return deployment == Deployment.PRODUCTION ? "" : r.text(key);
-    }
-
     /** Reads one key at a time and turns every bad value into an error that names it. */
     private record Reader(Config config) {
         String text(String key) {
@@ -243,6 +244,35 @@ public record IruConfig(
                 throw invalid(key, "must not be empty");
             }
             return value;
+        }
+
+        /**
+         * Pooled connections must be replaced before their IAM token expires (RDS checks the token only at login,
+         * but a connection older than its credential defeats rotating it), so IAM refuses a longer lifetime.
+         */
+        Duration connectionLifetime(String key, boolean iam) {
+            long max = iam ? DatabaseSettings.IAM_TOKEN_LIFETIME.toSeconds() - 1 : 24 * 3600;
+            int seconds = integer(key, (int) DatabaseSettings.MIN_LIFETIME.toSeconds(), Integer.MAX_VALUE);
+            if (seconds > max) {
+                throw invalid(key, iam ? "must be below the RDS IAM token lifetime ("
+                        + DatabaseSettings.IAM_TOKEN_LIFETIME.toSeconds() + " s) with IRU_DB_AUTH=iam, got " + seconds
+                        : "must be at most " + max + ", got " + seconds);
+            }
+            return Duration.ofSeconds(seconds);
+        }
+
+        /**
+         * IAM logins always verify TLS (`sslmode=verify-full` against the configured CA bundle); a URL that asks for
+         * weaker TLS would override that in the driver, so it is refused rather than silently corrected.
+         */
+        void verifiedTlsOnly(List<String> urlKeys) {
+            for (String key : urlKeys) {
+                String url = text(key);
+                DatabaseSettings.tlsParameterIn(url).ifPresent(parameter -> {
+                    throw invalid(key, "must not set '" + parameter + "' with IRU_DB_AUTH=iam (TLS is always"
+                            + " sslmode=verify-full against IRU_DB_SSL_ROOT_CERT)");
+                });
+            }
         }
 
         Optional<String> optionalText(String key) {

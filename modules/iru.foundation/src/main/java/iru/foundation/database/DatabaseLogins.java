@@ -12,6 +12,7 @@ public final class DatabaseLogins {
         if (!settings.iamAuthentication()) {
             return DatabaseLogin.password();
         }
-        return new RdsIamLogin(DefaultCredentialsProvider.builder().build(), settings::awsRegionOf);
+        return new RdsIamLogin(IamTokenSource.sdk(DefaultCredentialsProvider.builder().build()), settings::awsRegionOf,
+                settings.sslRootCert());
     }
 }

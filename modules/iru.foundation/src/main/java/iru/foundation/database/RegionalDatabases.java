@@ -61,9 +61,20 @@ public final class RegionalDatabases implements AutoCloseable {
      */
     public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
             OpenTelemetry openTelemetry, String purpose, int poolMax) {
+        return open(settings, served, credentials, openTelemetry, purpose, poolMax, DatabaseLogins.forSettings(settings));
+    }
+
+    /** As {@link #open(DatabaseSettings, Set, DatabaseCredentials, OpenTelemetry)}, logging in through `login`. */
+    public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
+            OpenTelemetry openTelemetry, DatabaseLogin login) {
+        return open(settings, served, credentials, openTelemetry, "", settings.poolMax(), login);
+    }
+
+    private static RegionalDatabases open(DatabaseSettings settings, Set<Region> served,
+            DatabaseCredentials credentials, OpenTelemetry openTelemetry, String purpose, int poolMax,
+            DatabaseLogin login) {
         String prefix = purpose.isEmpty() ? "" : purpose + "-";
         JdbcTelemetry jdbcTelemetry = JdbcTelemetry.create(openTelemetry);
-        DatabaseLogin login = DatabaseLogins.forSettings(settings);
         List<HikariDataSource> pools = new ArrayList<>();
         try {
             DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
@@ -101,6 +112,9 @@ public final class RegionalDatabases implements AutoCloseable {
         config.setConnectionTimeout(Math.max(250, timeoutMillis));
         config.setInitializationFailTimeout(timeoutMillis);
         config.setAutoCommit(true);
+        // Below the IAM token lifetime with IRU_DB_AUTH=iam (checked by DatabaseSettings), so every live connection
+        // was opened with a token that is still valid.
+        config.setMaxLifetime(settings.maxLifetime().toMillis());
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {

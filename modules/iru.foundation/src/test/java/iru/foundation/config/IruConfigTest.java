@@ -182,6 +182,55 @@ class IruConfigTest {
     }
 
     @Test
+    void iamLoginsReplaceConnectionsBeforeTheirTokenExpires() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("IRU_DB_AUTH", "iam"));
+        assertEquals(java.time.Duration.ofSeconds(840), IruConfig.from(env).database().maxLifetime());
+        env.put("IRU_DB_MAX_LIFETIME_SECONDS", "900");
+        var e = assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(env));
+        assertTrue(e.getMessage().contains("IRU_DB_MAX_LIFETIME_SECONDS") && e.getMessage().contains("token lifetime"),
+                e.getMessage());
+        env.put("IRU_DB_MAX_LIFETIME_SECONDS", "1800");
+        assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(env));
+        env.put("IRU_DB_AUTH", "password"); // passwords do not expire, so only Hikari's own bounds apply
+        assertEquals(java.time.Duration.ofMinutes(30), IruConfig.from(env).database().maxLifetime());
+        env.put("IRU_DB_MAX_LIFETIME_SECONDS", "10");
+        assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(env));
+        // The record refuses the state too, whoever builds it.
+        var settings = IruConfig.from(Map.of("IRU_DB_AUTH", "iam")).database();
+        assertThrows(IllegalArgumentException.class, () -> new DatabaseSettings(settings.directoryUrl(),
+                settings.regionUrls(), settings.owner(), settings.tenantRuntime(), settings.controlRuntime(),
+                settings.poolMax(), settings.connectTimeout(), true, settings.directoryAwsRegion(),
+                DatabaseSettings.IAM_TOKEN_LIFETIME, settings.sslRootCert()));
+    }
+
+    @Test
+    void iamRefusesDatabaseUrlsThatWeakenTls() {
+        for (String variable : java.util.List.of("IRU_DB_DIRECTORY_URL", "IRU_DB_US_URL", "IRU_DB_EU_URL")) {
+            for (String weakening : java.util.List.of("sslmode=require", "ssl=false", "sslfactory=x", "SslMode=disable")) {
+                var e = assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(Map.of(
+                        "IRU_DB_AUTH", "iam", variable, "jdbc:postgresql://db.example:5432/iru?tcpKeepAlive=true&" + weakening)));
+                assertTrue(e.getMessage().contains(variable), e.getMessage());
+            }
+        }
+        // Password logins (local development) keep whatever the URL says.
+        IruConfig.from(Map.of("IRU_DB_US_URL", "jdbc:postgresql://127.0.0.1:5432/iru_us?sslmode=disable"));
+    }
+
+    @Test
+    void iamReadsNoDatabasePasswordAndSignsTheDirectoryForItsConfiguredRegion() {
+        IruConfig config = IruConfig.from(Map.of("IRU_DB_AUTH", "iam", "IRU_DB_PASSWORD", "hunter2",
+                "IRU_DB_TENANT_PASSWORD", "hunter2", "IRU_DB_DIRECTORY_AWS_REGION", "eu-west-1"));
+        assertEquals("", config.database().owner().password());
+        config.database().runtimeRoles().forEach(role -> assertEquals("", role.password()));
+        assertFalse(config.toString().contains("hunter2"));
+        assertEquals("eu-west-1", config.database().awsRegionOf(config.database().directoryUrl()));
+        assertEquals("us-east-2", config.database().awsRegionOf(config.database().regionUrl(Region.US)));
+        assertEquals("eu-central-1", config.database().awsRegionOf(config.database().regionUrl(Region.EU)));
+        assertEquals("us-east-2", IruConfig.from(Map.of()).database().directoryAwsRegion(), "defaults to IRU_AWS_REGION");
+        assertEquals(java.nio.file.Path.of("/opt/iru/conf/rds-global-bundle.pem"), config.database().sslRootCert());
+    }
+
+    @Test
     void rejectsUnknownDeploymentNamingTheVariable() {
         var e = assertThrows(InvalidConfigurationException.class, () -> IruConfig.from(Map.of("IRU_ENV", "prod")));
         assertTrue(e.getMessage().contains("IRU_ENV"), e.getMessage());
