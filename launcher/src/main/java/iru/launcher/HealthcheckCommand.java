@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,8 +55,18 @@ final class HealthcheckCommand implements Callable<Integer> {
             return List.of(port);
         }
         String configured = parent.environmentValue("IRU_HTTP_PORT");
-        if (configured != null && !configured.isBlank() && Integer.parseInt(configured.strip()) > 0) {
-            return List.of(Integer.parseInt(configured.strip()));
+        if (configured != null && !configured.isBlank()) {
+            int parsed;
+            try {
+                parsed = Integer.parseInt(configured.strip());
+            } catch (NumberFormatException e) {
+                parsed = -1;
+            }
+            if (parsed < 1 || parsed > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "IRU_HTTP_PORT must be a port number (1-65535), got '" + configured + "'");
+            }
+            return List.of(parsed);
         }
         List<Integer> defaults = new ArrayList<>();
         for (Plane plane : Plane.values()) {

@@ -57,6 +57,8 @@ class CommittedSecretsTest {
             new Allowed(Scope.REPOSITORY, "launcher/src/test/java/iru/launcher/CatalogSyncTest.java",
                     "secret-assignment", AWS_EXAMPLE_KEY, AWS_EXAMPLE_REASON),
             new Allowed(Scope.REPOSITORY, "launcher/src/test/java/iru/launcher/DistributionTenancyIT.java",
+                    "secret-assignment", AWS_EXAMPLE_KEY, AWS_EXAMPLE_REASON),
+            new Allowed(Scope.REPOSITORY, "launcher/src/test/java/iru/launcher/SigningKekRewrapTest.java",
                     "secret-assignment", AWS_EXAMPLE_KEY, AWS_EXAMPLE_REASON));
 
     @Test
