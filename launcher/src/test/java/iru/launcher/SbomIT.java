@@ -57,7 +57,7 @@ class SbomIT {
     @Test
     void theSbomListsEveryRuntimeModuleWithItsHash() throws Exception {
         Path home = DistributionProcess.home();
-        JsonNode sbom = JsonMapper.builder().build().readTree(home.resolve("sbom.cdx.json").toFile());
+        JsonNode sbom = JsonMapper.builder().build().readTree(sbomOf(home).toFile());
         assertEquals("CycloneDX", sbom.path("bomFormat").asString());
         assertEquals("launcher", sbom.path("metadata").path("component").path("name").asString());
         try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
@@ -69,7 +69,7 @@ class SbomIT {
     @Test
     void aJarMissingFromTheSbomOrChangedIsReported() throws Exception {
         Path home = DistributionProcess.home();
-        JsonNode sbom = JsonMapper.builder().build().readTree(home.resolve("sbom.cdx.json").toFile());
+        JsonNode sbom = JsonMapper.builder().build().readTree(sbomOf(home).toFile());
         Path lib = Files.createTempDirectory("iru-sbom-lib");
         try {
             String picked;
@@ -91,6 +91,20 @@ class SbomIT {
             }
             Files.delete(lib);
         }
+    }
+
+    /**
+     * The SBOM file. The CycloneDX plugin refuses to run when Maven is offline (`mvn -o`, "Goal makeBom requires online
+     * mode"), so a local offline build has none: that is skipped with this reason, but never under CI, which builds
+     * online and must produce it.
+     */
+    private static Path sbomOf(Path home) {
+        Path sbom = home.resolve("sbom.cdx.json");
+        if (!java.nio.file.Files.exists(sbom) && System.getenv("CI") == null) {
+            org.junit.jupiter.api.Assumptions.abort("no " + sbom + ": built offline (mvn -o), where the CycloneDX"
+                    + " plugin does not run; CI builds online and requires it");
+        }
+        return sbom;
     }
 
     private static String sha256(Path file) throws IOException, java.security.NoSuchAlgorithmException {
