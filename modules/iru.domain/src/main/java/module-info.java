@@ -16,6 +16,7 @@ module iru.domain {
     exports iru.domain.passkey;
     exports iru.domain.session;
     exports iru.domain.oauth;
+    exports iru.domain.provisioning;
 
     // Hibernate reads and writes entity fields reflectively; nobody else may.
     opens iru.domain.common to org.hibernate.orm.core;
