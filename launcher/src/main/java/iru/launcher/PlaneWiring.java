@@ -72,6 +72,7 @@ import iru.interfaces.tenant.TokenService;
 import iru.interfaces.tenant.UserInfoService;
 import iru.interfaces.signin.AuthorizeService;
 import iru.interfaces.tenant.PasskeysAdminService;
+import iru.interfaces.tenant.ReconciliationService;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
 import iru.interfaces.tenant.TenantApiKeysService;
@@ -224,13 +225,17 @@ final class PlaneWiring {
                 sessions, config.oidc(), failedAuthentications(config)).forEach(routing::register);
         ExpiredSignInStateSweeper sweeper = new ExpiredSignInStateSweeper(router, core.directory(), new CeremonyStore(),
                 new SessionRepository(), new OAuthGrantRepository(), config.servedRegions(), Clock.systemUTC());
+        var scim = ScimWiring.provisioning(config, router, telemetry, orm, secrets, ScimWiring.outboxQueue());
+        routing.register(new ReconciliationService(scim.reconciler()));
+        var reconciling = ScimWiring.periodicReconciliation(config, router, scim, errors);
         PeriodicWorker sweeping = new PeriodicWorker("sign-in-state-sweep", SWEEP_EVERY, () -> {
             int removed = sweeper.sweep();
             if (removed > 0) {
                 LOG.info("signin.state.swept", Map.of("removed", removed));
             }
         }, errors).start();
-        return List.of(invalidations, sweeping);
+        return reconciling.<List<AutoCloseable>>map(r -> List.of(invalidations, sweeping, r))
+                .orElse(List.of(invalidations, sweeping));
     }
 
     static List<HttpService> signInServices(PasskeyFeature passkeys, Sessions sessions, SignInSettings settings,

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -88,19 +89,19 @@ final class ScimClient {
     }
 
     Answer create(String endpoint, BaseScimResource resource) {
-        return send(Method.POST, "/" + endpoint, Optional.of(resource), Optional.empty());
+        return send(Method.POST, "/" + endpoint, Map.of(), Optional.of(resource), Optional.empty());
     }
 
     Answer replace(String endpoint, String id, BaseScimResource resource, Optional<String> ifMatch) {
-        return send(Method.PUT, path(endpoint, id), Optional.of(resource), ifMatch);
+        return send(Method.PUT, path(endpoint, id), Map.of(), Optional.of(resource), ifMatch);
     }
 
     Answer get(String endpoint, String id) {
-        return send(Method.GET, path(endpoint, id), Optional.empty(), Optional.empty());
+        return send(Method.GET, path(endpoint, id), Map.of(), Optional.empty(), Optional.empty());
     }
 
     Answer delete(String endpoint, String id) {
-        return send(Method.DELETE, path(endpoint, id), Optional.empty(), Optional.empty());
+        return send(Method.DELETE, path(endpoint, id), Map.of(), Optional.empty(), Optional.empty());
     }
 
     /** `GET /<endpoint>?filter=<attribute> eq "<value>"`; the filter is built (and its value escaped) by the SDK. */
@@ -111,13 +112,13 @@ final class ScimClient {
         } catch (BadRequestException e) {
             throw new IllegalArgumentException("not a SCIM attribute: " + attribute, e);
         }
-        return send(Method.GET, "/" + endpoint + "?filter=" + encode(filter), Optional.empty(), Optional.empty());
+        return send(Method.GET, "/" + endpoint, Map.of("filter", filter), Optional.empty(), Optional.empty());
     }
 
     /** One page of `GET /<endpoint>?startIndex=&count=` (1-based, RFC 7644 §3.4.2.4). */
     Answer page(String endpoint, int startIndex, int count) {
-        return send(Method.GET, "/" + endpoint + "?startIndex=" + startIndex + "&count=" + count, Optional.empty(),
-                Optional.empty());
+        return send(Method.GET, "/" + endpoint, Map.of("startIndex", Integer.toString(startIndex), "count",
+                Integer.toString(count)), Optional.empty(), Optional.empty());
     }
 
     /** The `Resources` of a list response, as the SDK's resource type; an absent member is an empty list. */
@@ -139,10 +140,12 @@ final class ScimClient {
         }
     }
 
-    private Answer send(Method method, String pathAndQuery, Optional<BaseScimResource> body, Optional<String> ifMatch) {
-        HttpClientRequest request = http.method(method).uri(base + pathAndQuery)
+    private Answer send(Method method, String path, Map<String, String> query, Optional<BaseScimResource> body,
+            Optional<String> ifMatch) {
+        HttpClientRequest request = http.method(method).uri(URI.create(base + path))
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + token.reveal())
                 .header(HeaderNames.ACCEPT, MEDIA_TYPE + ", application/json");
+        query.forEach(request::queryParam);
         ifMatch.ifPresent(etag -> request.header(HeaderNames.IF_MATCH, etag));
         try (HttpClientResponse response = body.isPresent()
                 ? request.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE).submit(json(body.get()))
