@@ -73,6 +73,7 @@ import iru.interfaces.tenant.UserInfoService;
 import iru.interfaces.signin.AuthorizeService;
 import iru.interfaces.tenant.PasskeysAdminService;
 import iru.interfaces.tenant.ReconciliationService;
+import iru.interfaces.provisioning.ScimReconciler;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
 import iru.interfaces.tenant.TenantApiKeysService;
@@ -226,7 +227,7 @@ final class PlaneWiring {
         ExpiredSignInStateSweeper sweeper = new ExpiredSignInStateSweeper(router, core.directory(), new CeremonyStore(),
                 new SessionRepository(), new OAuthGrantRepository(), config.servedRegions(), Clock.systemUTC());
         var scim = ScimWiring.provisioning(config, router, telemetry, orm, secrets, ScimWiring.outboxQueue());
-        routing.register(new ReconciliationService(scim.reconciler()));
+        provisioningServices(scim.reconciler()).forEach(routing::register);
         var reconciling = ScimWiring.periodicReconciliation(config, router, scim, errors);
         PeriodicWorker sweeping = new PeriodicWorker("sign-in-state-sweep", SWEEP_EVERY, () -> {
             int removed = sweeper.sweep();
@@ -243,6 +244,10 @@ final class PlaneWiring {
         return List.of(new SignInService(passkeys, settings, failures, new RandomTokens(new SecureRandom())),
                 new AccountService(sessions, passkeys == null ? null : passkeys.management()),
                 new PasskeysAdminService(passkeys, sessions, settings));
+    }
+
+    static List<HttpService> provisioningServices(ScimReconciler reconciler) {
+        return List.of(new ReconciliationService(reconciler));
     }
 
     static List<HttpService> oidcServices(OAuthClients clients, OidcProvider provider, Sessions sessions,

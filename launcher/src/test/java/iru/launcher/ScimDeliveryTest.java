@@ -15,6 +15,7 @@ import iru.foundation.net.OutboundAddressPolicy;
 import iru.interfaces.provisioning.ScimProvisioning;
 import iru.testkit.scim.LoopbackScimServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -363,5 +364,24 @@ class ScimDeliveryTest {
         assertDelivered(fx.deliver(scim, app, new ProvisioningSubject.Group(UUID.fromString(group))));
         assertEquals(0, server.groups().size());
         assertEquals(Optional.empty(), fx.remoteId(app, "group", group));
+    }
+
+    @Test
+    void aUserProvisionedAfterTheirGroupJoinsIt() throws Exception {
+        String sam = fx.user(name("sam"));
+        String group = fx.ok("POST", "/groups", "{\"displayName\":\"" + name("Support") + "\"}").get("id").asText();
+        fx.ok("PUT", "/groups/" + group + "/members/" + sam, null);
+        fx.ok("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
+        assertDelivered(fx.deliver(scim, app, new ProvisioningSubject.Group(UUID.fromString(group))));
+        assertEquals(List.of(), members(server.groups().getFirst()), "pushed before its member had an account");
+
+        assertDelivered(deliverUser(sam));
+        assertEquals(1, server.users().size());
+        String remote = fx.remoteId(app, "user", sam).orElseThrow();
+        assertEquals(List.of(remote), members(server.groups().getFirst()));
+    }
+
+    static List<String> members(GroupResource group) {
+        return group.getMembers() == null ? List.of() : group.getMembers().stream().map(Member::getValue).toList();
     }
 }

@@ -53,9 +53,13 @@ public final class ProvisioningState {
      * @param user     empty when the user no longer exists
      * @param assigned directly or through a group
      * @param account  what we provisioned so far, if anything
+     * @param groups   remote ids of the provisioned groups of the application the user is a member of
      */
     public record UserTarget(Optional<Application> app, Optional<User> user, boolean assigned,
-            Optional<AppAccount> account) {
+            Optional<AppAccount> account, List<String> groups) {
+        public UserTarget {
+            groups = List.copyOf(groups);
+        }
     }
 
     /** One group as the application should see it; `memberRemoteIds` are its members that have accounts there. */
@@ -85,7 +89,8 @@ public final class ProvisioningState {
     public UserTarget user(TenantLocation tenant, UUID appId, UUID userId) {
         return tx.run("provisioning.read-user", tenant, c -> new UserTarget(apps.find(c, tenant.id(), appId),
                 users.find(c, tenant.id(), userId), accounts.userAssigned(c, tenant.id(), appId, userId),
-                accounts.find(c, tenant.id(), appId, AppAccount.Kind.user, userId)));
+                accounts.find(c, tenant.id(), appId, AppAccount.Kind.user, userId),
+                accounts.groupRemoteIdsOf(c, tenant.id(), appId, userId)));
     }
 
     public GroupTarget group(TenantLocation tenant, UUID appId, UUID groupId) {

@@ -74,6 +74,18 @@ public final class AppAccountRepository {
                 rs -> rs.getString(1));
     }
 
+    /**
+     * The remote ids of the groups the user belongs to that are assigned to the application and have an account
+     * there: the groups a newly created user account must join.
+     */
+    public List<String> groupRemoteIdsOf(Connection c, TenantId tenant, UUID appId, UUID userId) throws SQLException {
+        return Sql.list(c, "select a.remote_id from group_members m join app_group_assignments g"
+                + " on g.tenant_id = m.tenant_id and g.group_id = m.group_id join app_accounts a"
+                + " on a.tenant_id = m.tenant_id and a.app_id = g.app_id and a.subject_kind = 'group'"
+                + " and a.subject_id = m.group_id where m.tenant_id = ? and m.user_id = ? and g.app_id = ?"
+                + " order by a.remote_id", List.of(tenant.value(), userId, appId), rs -> rs.getString(1));
+    }
+
     /** Which of `ids` are users of the tenant (reconciliation attributes a remote account by its externalId). */
     public Set<UUID> existingUsers(Connection c, TenantId tenant, Set<UUID> ids) throws SQLException {
         return existing(c, "users", "user_id", tenant, ids);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.BaseScimResource;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
+import com.unboundid.scim2.common.messages.PatchRequest;
 import com.unboundid.scim2.common.utils.JsonUtils;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -94,6 +95,10 @@ final class ScimClient {
 
     Answer replace(String endpoint, String id, BaseScimResource resource, Optional<String> ifMatch) {
         return send(Method.PUT, path(endpoint, id), Map.of(), Optional.of(resource), ifMatch);
+    }
+
+    Answer patch(String endpoint, String id, PatchRequest patch) {
+        return send(Method.PATCH, path(endpoint, id), Map.of(), Optional.of(patch), Optional.empty());
     }
 
     Answer get(String endpoint, String id) {

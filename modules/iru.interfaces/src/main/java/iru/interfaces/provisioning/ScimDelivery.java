@@ -87,6 +87,9 @@ final class ScimDelivery implements ProvisioningDelivery {
         Sent sent = target.account().isPresent()
                 ? replace(scim, USERS, target.account().get(), resource, active, () -> adoptOrCreateUser(scim, resource))
                 : adoptOrCreateUser(scim, resource);
+        if (sent.isNew()) {
+            joinGroups(scim, sent.answer().get().id(), target.groups());
+        }
         return record(tenant, appId, subject, sent, active ? "user" : "user (deactivated)");
     }
 
@@ -108,6 +111,24 @@ final class ScimDelivery implements ProvisioningDelivery {
 
     /** What the application now holds, and how it got there. */
     private record Sent(String how, Optional<ScimClient.Answer> answer) {
+        /** A new account in the application (or one new to us): it is in none of our groups there yet. */
+        boolean isNew() {
+            return answer.isPresent() && !how.equals("replaced");
+        }
+    }
+
+    /**
+     * Adds a new account to the application's copies of the user's groups (`PATCH` add `members`), so a group pushed
+     * before its members had accounts gains them as they are created. Done before the account is recorded: if a
+     * PATCH fails, the retry finds the account by our `externalId` (409, adopt) and joins the groups again.
+     */
+    private static void joinGroups(ScimClient scim, String userRemoteId, List<String> groupRemoteIds) {
+        for (String group : groupRemoteIds) {
+            ScimClient.Answer joined = scim.patch(GROUPS, group, ScimMapping.addMember(userRemoteId));
+            if (!joined.ok() && joined.status() != 404) { // 404: the group is gone; the group's task recreates it
+                throw failure(joined, "PATCH " + GROUPS);
+            }
+        }
     }
 
     private DeliveryOutcome record(TenantLocation tenant, UUID appId, ProvisioningSubject subject, Sent sent,

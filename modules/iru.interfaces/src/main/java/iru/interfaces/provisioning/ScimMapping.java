@@ -1,10 +1,14 @@
 package iru.interfaces.provisioning;
 
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.messages.PatchOperation;
+import com.unboundid.scim2.common.messages.PatchRequest;
 import com.unboundid.scim2.common.types.Email;
 import com.unboundid.scim2.common.types.GroupResource;
 import com.unboundid.scim2.common.types.Member;
 import com.unboundid.scim2.common.types.Name;
 import com.unboundid.scim2.common.types.UserResource;
+import com.unboundid.scim2.common.utils.JsonUtils;
 import iru.domain.group.Group;
 import iru.domain.user.User;
 import iru.domain.user.UserStatus;
@@ -43,6 +47,17 @@ final class ScimMapping {
                 .setMembers(memberRemoteIds.stream().map(id -> new Member().setValue(id).setType("User")).toList());
         resource.setExternalId(group.id().toString());
         return resource;
+    }
+
+    /** `{"op": "add", "path": "members", "value": [{"value": <id>}]}` (RFC 7644 §3.5.2.1). */
+    static PatchRequest addMember(String userRemoteId) {
+        var factory = JsonUtils.getJsonNodeFactory();
+        try {
+            return new PatchRequest(PatchOperation.add("members",
+                    factory.arrayNode().add(factory.objectNode().put("value", userRemoteId))));
+        } catch (ScimException e) {
+            throw new IllegalStateException("'members' is a valid SCIM path", e);
+        }
     }
 
     /**
