@@ -35,6 +35,8 @@ final class ScimClient {
     static final String MEDIA_TYPE = "application/scim+json";
     /** At most this much of an error body is quoted in a failure reason (it ends up in logs and the failures API). */
     private static final int MAX_DETAIL = 300;
+    /** The longest remote id or ETag `app_accounts` keeps. */
+    static final int MAX_REMOTE_VALUE = 1024;
 
     private final WebClient http;
     private final String base;
@@ -53,16 +55,21 @@ final class ScimClient {
             return status >= 200 && status < 300;
         }
 
-        /** The resource's ETag: the header if sent, else `meta.version` of the body. */
+        /**
+         * The resource's ETag: the header if sent, else `meta.version` of the body. One longer than we keep is not
+         * sent back (the replace then goes without `If-Match`).
+         */
         Optional<String> version() {
             return etag.or(() -> body.map(b -> b.path("meta").path("version")).filter(JsonNode::isTextual)
-                    .map(JsonNode::asText));
+                    .map(JsonNode::asText)).filter(v -> v.length() <= MAX_REMOTE_VALUE);
         }
 
+        /** The resource's id; one we could not keep (none, empty, too long) is the application's protocol error. */
         String id() {
             return body.map(b -> b.path("id")).filter(JsonNode::isTextual).map(JsonNode::asText)
+                    .filter(id -> !id.isEmpty() && id.length() <= MAX_REMOTE_VALUE)
                     .orElseThrow(() -> new ScimProtocolException("the application answered " + status
-                            + " without a resource id"));
+                            + " without a usable resource id (1 to " + MAX_REMOTE_VALUE + " characters)"));
         }
 
         /** A short description for a failure reason: the status and the SCIM `detail`, clipped. */

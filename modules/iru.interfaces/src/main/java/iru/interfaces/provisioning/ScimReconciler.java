@@ -210,7 +210,8 @@ public final class ScimReconciler {
 
         Matcher(List<R> resources) {
             for (R r : resources) {
-                if (r.getId() != null) {
+                // An id we could not keep cannot be adopted or addressed; such an account is not ours to touch.
+                if (r.getId() != null && !r.getId().isEmpty() && r.getId().length() <= ScimClient.MAX_REMOTE_VALUE) {
                     byId.putIfAbsent(r.getId(), r);
                     if (r.getExternalId() != null) {
                         byExternalId.putIfAbsent(r.getExternalId(), r);
