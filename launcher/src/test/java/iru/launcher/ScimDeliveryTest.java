@@ -381,6 +381,64 @@ class ScimDeliveryTest {
         assertEquals(List.of(remote), members(server.groups().getFirst()));
     }
 
+    @Test
+    void aGroupOf500EndsAsExactlyThoseAccountsThroughAFlakyServer() throws Exception {
+        int size = 500;
+        String group = fx.ok("POST", "/groups", "{\"displayName\":\"" + name("All hands") + "\"}").get("id").asText();
+        Set<String> userNames = new java.util.HashSet<>();
+        java.util.List<ProvisioningSubject> tasks = new java.util.ArrayList<>();
+        tasks.add(new ProvisioningSubject.Group(UUID.fromString(group))); // the group first: worst case for members
+        for (int i = 0; i < size; i++) {
+            String userName = name("member" + i);
+            String id = fx.user(userName);
+            fx.ok("PUT", "/groups/" + group + "/members/" + id, null);
+            userNames.add(userName);
+            tasks.add(new ProvisioningSubject.User(UUID.fromString(id)));
+        }
+        fx.ok("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
+        server.failRandomly(0.3, 503);
+        server.delayRandomly(Duration.ofMillis(1), Duration.ofMillis(5));
+
+        var attempts = new java.util.concurrent.atomic.AtomicInteger();
+        var queue = new java.util.concurrent.ConcurrentLinkedQueue<>(tasks);
+        long started = System.nanoTime();
+        try (var workers = java.util.concurrent.Executors.newFixedThreadPool(4, Thread.ofVirtual().factory())) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int w = 0; w < 4; w++) {
+                futures.add(workers.submit(() -> {
+                    for (ProvisioningSubject task; (task = queue.poll()) != null; ) {
+                        DeliveryOutcome outcome;
+                        int tries = 0;
+                        do { // what the workers do, without the backoff: retry until delivered
+                            outcome = fx.deliver(scim, app, task, ++tries);
+                            attempts.incrementAndGet();
+                            if (outcome instanceof DeliveryOutcome.Rejected || tries > 50) {
+                                throw new AssertionError(task + " -> " + outcome);
+                            }
+                        } while (!(outcome instanceof DeliveryOutcome.Delivered));
+                    }
+                    return null;
+                }));
+            }
+            for (var future : futures) {
+                future.get(); // an AssertionError in a worker fails the test here
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        server.healthy();
+        System.out.printf("scim delivery: %d tasks (%d attempts, 30%% 503 + 1-5 ms delay) in %.2f s = %.0f tasks/s"
+                + " with 4 threads%n", tasks.size(), attempts.get(), seconds, tasks.size() / seconds);
+
+        assertEquals(userNames, server.users().stream().map(UserResource::getUserName).collect(Collectors.toSet()));
+        assertEquals(size, server.users().size(), "no duplicates");
+        assertEquals(1, server.groups().size());
+        Set<String> remoteIds = server.users().stream().map(UserResource::getId).collect(Collectors.toSet());
+        Set<String> inGroup = Set.copyOf(members(server.groups().getFirst()));
+        assertEquals(remoteIds, inGroup, "every member in the group (missing "
+                + remoteIds.stream().filter(id -> !inGroup.contains(id)).count() + ", extra "
+                + inGroup.stream().filter(id -> !remoteIds.contains(id)).count() + ")");
+    }
+
     static List<String> members(GroupResource group) {
         return group.getMembers() == null ? List.of() : group.getMembers().stream().map(Member::getValue).toList();
     }

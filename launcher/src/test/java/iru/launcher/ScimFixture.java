@@ -100,8 +100,13 @@ final class ScimFixture implements AutoCloseable {
     }
 
     DeliveryOutcome deliver(ScimProvisioning scim, String appId, ProvisioningSubject subject) {
+        return deliver(scim, appId, subject, 1);
+    }
+
+    /** One attempt of a task, numbered as the workers number them (1 on the first delivery). */
+    DeliveryOutcome deliver(ScimProvisioning scim, String appId, ProvisioningSubject subject, int attempt) {
         return scim.delivery().deliver(location, new ProvisioningTask(sequence.incrementAndGet(), location.id(),
-                UUID.fromString(appId), subject, "test", 1, Optional.empty()));
+                UUID.fromString(appId), subject, "test", attempt, Optional.empty()));
     }
 
     HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {

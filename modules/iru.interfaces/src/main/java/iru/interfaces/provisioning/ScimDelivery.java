@@ -32,6 +32,13 @@ import java.util.UUID;
 final class ScimDelivery implements ProvisioningDelivery {
     static final String USERS = "Users";
     static final String GROUPS = "Groups";
+    /**
+     * A `PUT` of a group replaces its members with those read before it; an account created meanwhile joins with its
+     * own `PATCH` after it is recorded, and that `PATCH` may land before the `PUT` and be overwritten. So after each
+     * `PUT` the members are read again and, if an account was recorded meanwhile, sent again: every account recorded
+     * before the last `PUT` is in it, every one recorded after joins by `PATCH`. At most this many rounds.
+     */
+    private static final int GROUP_ROUNDS = 5;
 
     private final ProvisioningState state;
     private final ScimEndpoints endpoints;
@@ -55,7 +62,7 @@ final class ScimDelivery implements ProvisioningDelivery {
     public DeliveryOutcome deliver(TenantLocation tenant, ProvisioningTask task) {
         try {
             return switch (task.subject()) {
-                case ProvisioningSubject.User user -> user(tenant, task.appId(), user);
+                case ProvisioningSubject.User user -> user(tenant, task.appId(), user, task.attempt());
                 case ProvisioningSubject.Group group -> group(tenant, task.appId(), group);
             };
         } catch (Outcome o) {
@@ -69,7 +76,7 @@ final class ScimDelivery implements ProvisioningDelivery {
         }
     }
 
-    private DeliveryOutcome user(TenantLocation tenant, UUID appId, ProvisioningSubject.User subject) {
+    private DeliveryOutcome user(TenantLocation tenant, UUID appId, ProvisioningSubject.User subject, int attempt) {
         ProvisioningState.UserTarget target = state.user(tenant, appId, subject.id());
         if (target.app().isEmpty()) {
             return delivered("the application no longer exists");
@@ -87,10 +94,12 @@ final class ScimDelivery implements ProvisioningDelivery {
         Sent sent = target.account().isPresent()
                 ? replace(scim, USERS, target.account().get(), resource, active, () -> adoptOrCreateUser(scim, resource))
                 : adoptOrCreateUser(scim, resource);
-        if (sent.isNew()) {
+        DeliveryOutcome recorded = record(tenant, appId, subject, sent, active ? "user" : "user (deactivated)");
+        // A retry joins again: the attempt before may have failed between recording the account and joining.
+        if (sent.isNew() || (attempt > 1 && sent.answer().isPresent())) {
             joinGroups(scim, sent.answer().get().id(), target.groups());
         }
-        return record(tenant, appId, subject, sent, active ? "user" : "user (deactivated)");
+        return recorded;
     }
 
     private DeliveryOutcome group(TenantLocation tenant, UUID appId, ProvisioningSubject.Group subject) {
@@ -102,11 +111,22 @@ final class ScimDelivery implements ProvisioningDelivery {
             return remove(tenant, target.app().get(), subject, target.account(), GROUPS);
         }
         ScimClient scim = client(tenant, target.app().get());
-        GroupResource resource = ScimMapping.group(target.group().get(), target.memberRemoteIds());
-        Sent sent = target.account().isPresent()
-                ? replace(scim, GROUPS, target.account().get(), resource, true, () -> adoptOrCreateGroup(scim, resource))
-                : adoptOrCreateGroup(scim, resource);
-        return record(tenant, appId, subject, sent, "group with " + target.memberRemoteIds().size() + " members");
+        for (int round = 0; round < GROUP_ROUNDS; round++) {
+            GroupResource resource = ScimMapping.group(target.group().get(), target.memberRemoteIds());
+            ProvisioningState.GroupTarget sentFor = target;
+            Sent sent = target.account().isPresent()
+                    ? replace(scim, GROUPS, target.account().get(), resource, true,
+                            () -> adoptOrCreateGroup(scim, resource))
+                    : adoptOrCreateGroup(scim, resource);
+            DeliveryOutcome recorded = record(tenant, appId, subject, sent, "group with "
+                    + target.memberRemoteIds().size() + " members");
+            target = state.group(tenant, appId, subject.id());
+            if (target.app().isEmpty() || target.group().isEmpty() || !target.assigned()
+                    || target.memberRemoteIds().equals(sentFor.memberRemoteIds())) {
+                return recorded; // anything else changed meanwhile has a task of its own
+            }
+        }
+        return new DeliveryOutcome.RetryLater("the group's members kept changing while it was sent", Optional.empty());
     }
 
     /** What the application now holds, and how it got there. */
@@ -119,8 +139,8 @@ final class ScimDelivery implements ProvisioningDelivery {
 
     /**
      * Adds a new account to the application's copies of the user's groups (`PATCH` add `members`), so a group pushed
-     * before its members had accounts gains them as they are created. Done before the account is recorded: if a
-     * PATCH fails, the retry finds the account by our `externalId` (409, adopt) and joins the groups again.
+     * before its members had accounts gains them as they are created. Done after the account is recorded (see
+     * {@link #GROUP_ROUNDS} for why); a failed `PATCH` makes the task retry, and a retry joins again.
      */
     private static void joinGroups(ScimClient scim, String userRemoteId, List<String> groupRemoteIds) {
         for (String group : groupRemoteIds) {
