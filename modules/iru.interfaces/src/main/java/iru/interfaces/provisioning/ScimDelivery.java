@@ -253,10 +253,14 @@ final class ScimDelivery implements ProvisioningDelivery {
         }
     }
 
-    /** 429 and 5xx are worth retrying (after `Retry-After` if given); any other answer will not change by itself. */
+    /**
+     * 429 and 5xx are worth retrying (after `Retry-After` if given), and so is 412: the resource changed again while
+     * we replaced it (a concurrent `PATCH`), which the next attempt reads afresh. Any other answer will not change by
+     * itself.
+     */
     static Outcome failure(ScimClient.Answer answer, String call) {
         String reason = call + " answered " + answer.describe();
-        if (answer.status() == 429 || answer.status() >= 500) {
+        if (answer.status() == 429 || answer.status() == 412 || answer.status() >= 500) {
             return new Outcome(new DeliveryOutcome.RetryLater(reason, answer.retryAfter()));
         }
         return new Outcome(new DeliveryOutcome.Rejected(reason));
