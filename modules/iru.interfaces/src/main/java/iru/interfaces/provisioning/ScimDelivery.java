@@ -96,8 +96,10 @@ final class ScimDelivery implements ProvisioningDelivery {
                 : adoptOrCreateUser(scim, resource);
         DeliveryOutcome recorded = record(tenant, appId, subject, sent, active ? "user" : "user (deactivated)");
         // A retry joins again: the attempt before may have failed between recording the account and joining.
+        // The groups are read AFTER the account is recorded: a group pushed meanwhile read its members before this
+        // account existed, and the groups read before the POST do not include it yet.
         if (sent.isNew() || (attempt > 1 && sent.answer().isPresent())) {
-            joinGroups(scim, sent.answer().get().id(), target.groups());
+            joinGroups(scim, sent.answer().get().id(), state.user(tenant, appId, subject.id()).groups());
         }
         return recorded;
     }
