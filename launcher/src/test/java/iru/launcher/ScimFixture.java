@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A deployment (control and tenant plane) with one tenant, and SCIM provisioning wired as the workers would use it:
  * its own pools on the tenant plane's database role, the plane's secret store, a queue that records what
- * reconciliation enqueues (the outbox lands on another branch).
+ * reconciliation enqueues, and a tenant plane without workers, so only the test delivers.
  */
 final class ScimFixture implements AutoCloseable {
     record Enqueued(UUID appId, ProvisioningSubject subject, String cause) {
@@ -71,7 +71,9 @@ final class ScimFixture implements AutoCloseable {
         var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
                 "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
         secrets = new DevSecretStore(deployment.environment, Duration.ofHours(1), Clock.systemUTC());
-        api = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(Map.of())), secrets);
+        // The test delivers by hand (or not at all): no workers delivering beside it.
+        api = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(Map.of("IRU_WORKERS", "off"))),
+                secrets);
         assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         tenant = TestDeployment.createTenant(control, "acme", "eu");
         rival = TestDeployment.createTenant(control, "rival", "eu");
