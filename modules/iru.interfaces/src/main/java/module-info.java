@@ -12,6 +12,7 @@ module iru.interfaces {
     requires com.github.benmanes.caffeine;
     requires io.github.bucket4j.core;
     requires structured.fields; // automatic module, named from its jar
+    requires scim2.sdk.common; // automatic module, named from its jar (UnboundID SCIM 2 SDK: model and JSON)
 
     exports iru.interfaces.http;
     exports iru.interfaces.health;
@@ -21,4 +22,5 @@ module iru.interfaces {
     exports iru.interfaces.catalog;
     exports iru.interfaces.openapi;
     exports iru.interfaces.signin;
+    exports iru.interfaces.provisioning to launcher;
 }

@@ -74,7 +74,7 @@ public final class PlaneRuntime {
     static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters,
             SecretStore secrets) {
         return start(plane, config, extraSpanExporters, secrets,
-                workersRouter -> PlaneWiring.scimDelivery(config, secrets, workersRouter), false);
+                PlaneWiring.scimDelivery(config, secrets), false);
     }
 
     /** Only the provisioning workers and the health probes (`iru workers`), on the tenant plane's role. */
@@ -111,7 +111,7 @@ public final class PlaneRuntime {
                     .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight));
             failures.registerErrorHandler(routing);
             List<AutoCloseable> workers = workersOnly
-                    ? PlaneWiring.provisioningWorkers(config, telemetry, errors, deliveries).stream().toList()
+                    ? PlaneWiring.provisioningWorkers(config, telemetry, orm, errors, deliveries).stream().toList()
                     : switch (plane) {
                         case control -> PlaneWiring.control(routing, config, router, telemetry, orm, secrets, errors);
                         case tenant -> PlaneWiring.tenant(routing, config, router, telemetry, orm, secrets, errors,

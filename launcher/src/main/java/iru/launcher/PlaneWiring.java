@@ -87,6 +87,9 @@ import iru.interfaces.tenant.UserInfoService;
 import iru.interfaces.signin.AuthorizeService;
 import iru.interfaces.tenant.PasskeysAdminService;
 import iru.interfaces.tenant.ProvisioningFailuresService;
+import iru.interfaces.tenant.ReconciliationService;
+import iru.interfaces.provisioning.ScimProvisioning;
+import iru.interfaces.provisioning.ScimReconciler;
 import iru.interfaces.tenant.GroupsService;
 import iru.interfaces.tenant.OidcDiscoveryService;
 import iru.interfaces.tenant.TenantApiKeysService;
@@ -223,26 +226,46 @@ final class PlaneWiring {
      */
     @FunctionalInterface
     interface DeliveryFactory {
-        Optional<ProvisioningDelivery> create(TenantRegionRouter workersRouter);
+        Optional<WiredDelivery> create(TenantRegionRouter workersRouter, Telemetry telemetry, OrmSessions orm,
+                ErrorReporter errors);
     }
 
     /**
-     * THE SCIM DELIVERY SEAM. Production provisioning delivers with the SCIM 2.0 client (`ProvisioningDelivery`
-     * implemented in iru.interfaces, built in parallel): construct it here from `workersRouter`, `config` and
-     * `secrets`. Until it is plugged in, there is no delivery, and the workers do not start (the outbox still fills,
-     * so nothing is lost: the records wait for the first plane that delivers).
+     * A delivery and what runs beside the workers on their pools (SCIM: the periodic reconciliation), stopped before
+     * the workers.
      */
-    static Optional<ProvisioningDelivery> scimDelivery(IruConfig config, SecretStore secrets,
-            TenantRegionRouter workersRouter) {
-        return Optional.empty();
+    record WiredDelivery(ProvisioningDelivery delivery, List<AutoCloseable> alongside) {
+        WiredDelivery {
+            alongside = List.copyOf(alongside);
+        }
+
+        static WiredDelivery of(ProvisioningDelivery delivery) {
+            return new WiredDelivery(delivery, List.of());
+        }
+    }
+
+    /**
+     * Production provisioning: the SCIM 2.0 delivery on the workers' router, and the periodic reconciliation of every
+     * provisioned application on the same pools (`IRU_SCIM_RECONCILE_INTERVAL_SECONDS`, 0 = off), so `IRU_WORKERS=off`
+     * stops both.
+     */
+    static DeliveryFactory scimDelivery(IruConfig config, SecretStore secrets) {
+        return (workersRouter, telemetry, orm, errors) -> {
+            ScimProvisioning scim = ScimWiring.provisioning(config, workersRouter, telemetry, orm, secrets,
+                    ScimWiring.outboxQueue());
+            return Optional.of(new WiredDelivery(scim.delivery(),
+                    ScimWiring.periodicReconciliation(config, workersRouter, scim, errors).stream()
+                            .<AutoCloseable>map(w -> w).toList()));
+        };
     }
 
     /**
      * The provisioning workers with pools of their own (`IRU_WORKER_POOL_MAX` per database), or nothing when they are
-     * off (`IRU_WORKERS=off`) or no delivery is wired. Closing them stops the workers first, then their pools.
+     * off (`IRU_WORKERS=off`) or no delivery is wired. Closing them stops what runs alongside, the workers, then their
+     * pools.
      */
-    static Optional<AutoCloseable> provisioningWorkers(IruConfig config, Telemetry telemetry, ErrorReporter errors,
-            DeliveryFactory deliveries) {
+    static Optional<AutoCloseable> provisioningWorkers(IruConfig config, Telemetry telemetry, OrmSessions orm,
+            ErrorReporter errors, DeliveryFactory deliveries) {
         if (!config.workers().enabled()) {
             LOG.info("provisioning.workers-off", Map.of("reason", "IRU_WORKERS=off"));
             return Optional.empty();
@@ -250,22 +273,35 @@ final class PlaneWiring {
         RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
                 config.database().tenantRuntime(), telemetry.openTelemetry(), "workers", config.workers().poolMax());
         TenantRegionRouter workersRouter = new TenantRegionRouter(pools);
-        Optional<ProvisioningDelivery> delivery = deliveries.create(workersRouter);
+        Optional<WiredDelivery> delivery;
+        try {
+            delivery = deliveries.create(workersRouter, telemetry, orm, errors);
+        } catch (RuntimeException | Error e) {
+            pools.close();
+            throw e;
+        }
         if (delivery.isEmpty()) {
             pools.close();
             LOG.warn("provisioning.workers-off", Map.of("reason", "no provisioning delivery is wired"));
             return Optional.empty();
         }
+        List<AutoCloseable> alongside = delivery.get().alongside();
         ProvisioningWorkers workers = new ProvisioningWorkers(workersRouter, config.servedRegions(),
-                new TenantDirectory(), new ProvisioningOutbox(), delivery.get(), config.workers(), telemetry, errors,
-                Clock.systemUTC(), new SecureRandom()).start();
+                new TenantDirectory(), new ProvisioningOutbox(), delivery.get().delivery(), config.workers(), telemetry,
+                errors, Clock.systemUTC(), new SecureRandom()).start();
         return Optional.of(new AutoCloseable() {
             @Override
             public void close() throws Exception {
                 try {
-                    workers.close();
+                    for (AutoCloseable a : alongside) {
+                        a.close();
+                    }
                 } finally {
-                    pools.close();
+                    try {
+                        workers.close();
+                    } finally {
+                        pools.close();
+                    }
                 }
             }
 
@@ -338,6 +374,9 @@ final class PlaneWiring {
                 sessions, config.oidc(), failedAuthentications(config)).forEach(routing::register);
         ExpiredSignInStateSweeper sweeper = new ExpiredSignInStateSweeper(router, core.directory(), new CeremonyStore(),
                 new SessionRepository(), new OAuthGrantRepository(), config.servedRegions(), Clock.systemUTC());
+        // The on-demand reconcile route reads on the request pools; the periodic pass runs with the workers.
+        provisioningServices(ScimWiring.provisioning(config, router, telemetry, orm, secrets, ScimWiring.outboxQueue())
+                .reconciler()).forEach(routing::register);
         PeriodicWorker sweeping = new PeriodicWorker("sign-in-state-sweep", SWEEP_EVERY, () -> {
             int removed = sweeper.sweep();
             if (removed > 0) {
@@ -345,7 +384,7 @@ final class PlaneWiring {
             }
         }, errors).start();
         workers.add(sweeping);
-        provisioningWorkers(config, telemetry, errors, deliveries).ifPresent(workers::add);
+        provisioningWorkers(config, telemetry, orm, errors, deliveries).ifPresent(workers::add);
         return List.copyOf(workers);
     }
 
@@ -365,6 +404,10 @@ final class PlaneWiring {
         return List.of(new SignInService(passkeys, settings, failures, new RandomTokens(new SecureRandom())),
                 new AccountService(sessions, passkeys == null ? null : passkeys.management()),
                 new PasskeysAdminService(passkeys, sessions, settings));
+    }
+
+    static List<HttpService> provisioningServices(ScimReconciler reconciler) {
+        return List.of(new ReconciliationService(reconciler));
     }
 
     static List<HttpService> oidcServices(OAuthClients clients, ClientAssertions assertions, OidcProvider provider,

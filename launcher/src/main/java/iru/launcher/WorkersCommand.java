@@ -31,7 +31,7 @@ final class WorkersCommand implements Callable<Integer> {
         }
         var secrets = Secrets.store(config);
         PlaneRuntime runtime = PlaneRuntime.startWorkers(config, List.of(), secrets,
-                workersRouter -> PlaneWiring.scimDelivery(config, secrets, workersRouter));
+                PlaneWiring.scimDelivery(config, secrets));
         return IruCommand.serveUntilSignalled(spec, runtime, "provisioning workers");
     }
 }

@@ -43,7 +43,9 @@ class ApplicationScimCredentialTest {
         var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
                 "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
         secrets = new DevSecretStore(deployment.environment, java.time.Duration.ofHours(1), java.time.Clock.systemUTC());
-        api = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(Map.of())), secrets);
+        // The test delivers by hand (or not at all): no workers delivering beside it.
+        api = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(Map.of("IRU_WORKERS", "off"))),
+                secrets);
         assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "acme", "eu");
         rival = TestDeployment.createTenant(control, "rival", "eu");

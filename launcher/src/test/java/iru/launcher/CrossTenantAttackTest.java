@@ -232,7 +232,10 @@ class CrossTenantAttackTest {
         // The same requests, from each tenant's own key on its own resources, do what they say: the refusals above
         // came from the tenant boundary, not from a malformed request, and the snapshot sees such changes.
         for (Seeded owner : tenants) {
-            List<Route> writes = new ArrayList<>(routes.stream().filter(r -> !r.method().equals("GET")).toList());
+            // Reconciling needs the application's SCIM server to answer (the seeded apps have none, so their own key
+            // gets 409); ScimReconciliationTest proves the owner's call works. Other tenants' keys are refused above.
+            List<Route> writes = new ArrayList<>(routes.stream().filter(r -> !r.method().equals("GET"))
+                    .filter(r -> !r.template().endsWith("/reconcile")).toList());
             // Links before what they link, so every delete still finds its target.
             writes.sort(Comparator.comparing((Route r) -> r.method().equals("DELETE"))
                     .thenComparing(r -> -r.parameters().size())

@@ -79,6 +79,7 @@ class OpenApiContractTest {
         services.addAll(PlaneWiring.tenantServices(null, null, null, null, null, null, null, null, null, null));
         services.addAll(PlaneWiring.signInServices(null, null, null, null));
         services.addAll(PlaneWiring.oidcServices(null, null, null, null, null, null));
+        services.addAll(PlaneWiring.provisioningServices(null));
         Set<String> routes = routesOf(services);
         assertTrue(routes.size() > 30, routes.toString());
         assertEquals(documented(OpenApiService.TENANT_DOCUMENT), routes);

@@ -83,7 +83,8 @@ final class TestDeployment implements AutoCloseable {
         IruConfig config = IruConfig.from(environment(overrides));
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of(spans), Secrets.store(config),
-                workersRouter -> java.util.Optional.of(delivery), workersOnly);
+                (workersRouter, telemetry, orm, errors) -> java.util.Optional.of(PlaneWiring.WiredDelivery.of(delivery)),
+                workersOnly);
         planes.add(runtime);
         return new Plane(runtime, spans);
     }
