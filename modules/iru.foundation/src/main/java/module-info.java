@@ -10,6 +10,9 @@ module iru.foundation {
     requires transitive jakarta.persistence;
     requires io.opentelemetry.sdk;
     requires io.opentelemetry.sdk.trace;
+    requires transitive micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires jdk.management; // GC notifications for Micrometer's JvmGcMetrics
     requires io.opentelemetry.sdk.common;
     requires io.opentelemetry.exporter.otlp;
     requires io.opentelemetry.exporter.sender.jdk.internal;

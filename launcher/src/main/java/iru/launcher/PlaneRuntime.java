@@ -19,6 +19,7 @@ import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
 import iru.interfaces.dev.DevDiagnosticsService;
 import iru.interfaces.health.HealthService;
+import iru.interfaces.health.MetricsService;
 import iru.interfaces.http.FailureResponder;
 import iru.interfaces.http.InFlightRequests;
 import iru.interfaces.openapi.DocumentedRoutes;
@@ -98,7 +99,7 @@ public final class PlaneRuntime {
         try {
             DatabaseCredentials role = plane.databaseRole(config.database());
             databases = RegionalDatabases.open(config.database(), config.servedRegions(), role,
-                    telemetry.openTelemetry());
+                    telemetry.openTelemetry(), telemetry.meters());
             new SchemaMigrator(config.database(), config.servedRegions(), line -> { }).verifyAllApplied(role);
             TenantRegionRouter router = new TenantRegionRouter(databases);
             router.verifyRegionIdentities();
@@ -108,7 +109,8 @@ public final class PlaneRuntime {
             FailureResponder failures = new FailureResponder(errors);
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new RequestLifecycleFilter(telemetry, inFlight))
-                    .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight));
+                    .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight))
+                    .register(new MetricsService(telemetry));
             failures.registerErrorHandler(routing);
             List<AutoCloseable> workers = workersOnly
                     ? PlaneWiring.provisioningWorkers(config, telemetry, orm, errors, deliveries).stream().toList()

@@ -271,7 +271,8 @@ final class PlaneWiring {
             return Optional.empty();
         }
         RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
-                config.database().tenantRuntime(), telemetry.openTelemetry(), "workers", config.workers().poolMax());
+                config.database().tenantRuntime(), telemetry.openTelemetry(), "workers", config.workers().poolMax(),
+                Optional.of(telemetry.meters()));
         TenantRegionRouter workersRouter = new TenantRegionRouter(pools);
         Optional<WiredDelivery> delivery;
         try {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import iru.interfaces.health.HealthService;
+import iru.interfaces.health.MetricsService;
 import iru.interfaces.http.Json;
 import iru.domain.apikey.Scope;
 import iru.interfaces.openapi.OpenApiService;
@@ -63,6 +64,7 @@ class OpenApiContractTest {
     private static List<HttpService> common() {
         List<HttpService> services = new ArrayList<>();
         services.add(new HealthService(null, null));
+        services.add(new MetricsService(null));
         return services;
     }
 

@@ -103,6 +103,18 @@ class ProvisioningWorkersTest {
                 + ") returning seq"));
     }
 
+    /** `iru_provisioning_deliveries_total` of region eu with `outcome`, from the plane's `/metrics`. */
+    static double deliveries(TestDeployment.Plane plane, String outcome) {
+        try {
+            return MetricsEndpointTest.parse(plane.get("/metrics").body()).stream()
+                    .filter(s -> s.name().equals("iru_provisioning_deliveries_total") && s.has("region", "eu")
+                            && s.has("outcome", outcome))
+                    .mapToDouble(MetricsEndpointTest.Series::value).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static TestDeployment.Plane workers(RecordingDelivery delivery, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(FAST);
         env.putAll(overrides);
@@ -246,6 +258,16 @@ class ProvisioningWorkersTest {
                     "retried until IRU_WORKER_MAX_ATTEMPTS");
             assertEquals(1, delivery.calls.stream().filter(c -> c.task().subject().id().equals(refused)).count(),
                     "a rejection parks at once");
+
+            // The workers' health port serves /metrics: deliveries by outcome, their own pools, no ids in labels.
+            await("outcomes counted", Duration.ofSeconds(5), () -> deliveries(running, "parked") == 1
+                    && deliveries(running, "rejected") == 1 && deliveries(running, "retry") == 2
+                    && deliveries(running, "delivered") == 1);
+            String scrape = running.get("/metrics").body();
+            assertTrue(scrape.contains("hikaricp_connections_active{pool=\"iru-workers-eu\"}"), scrape);
+            for (String id : List.of(acme.id(), flaky.toString(), refused.toString(), fine.toString(), acmeApp)) {
+                assertTrue(!scrape.contains(id), "the scrape mentions " + id);
+            }
 
             var listed = api.as(acme.key(), "GET", "/t/acme/v1/provisioning/failures", null);
             assertEquals(200, listed.statusCode(), listed.body());

@@ -1,5 +1,6 @@
 package iru.application.provisioning;
 
+import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -178,10 +179,13 @@ public final class ProvisioningWorkers implements AutoCloseable {
                 } catch (InterruptedException e) {
                     call.cancel(true);
                     span.setAttribute(OUTCOME, "abandoned");
+                    count(region, "abandoned");
                     return false;
                 }
             }
-            span.setAttribute(OUTCOME, record(region, lease, outcome));
+            String recorded = record(region, lease, outcome);
+            span.setAttribute(OUTCOME, recorded);
+            count(region, recorded);
             return true;
         } catch (RuntimeException e) {
             Telemetry.recordFailure(span, e);
@@ -193,6 +197,14 @@ public final class ProvisioningWorkers implements AutoCloseable {
         } finally {
             span.end();
         }
+    }
+
+    private void count(Region region, String outcome) {
+        Counter.builder("iru.provisioning.deliveries")
+                .description("Delivery attempts by region and outcome (delivered, retry, parked, rejected, abandoned)")
+                .tags("region", region.code(), "outcome", outcome)
+                .register(telemetry.meters())
+                .increment();
     }
 
     private String record(Region region, OutboxLease lease, DeliveryOutcome outcome) {

@@ -2,6 +2,9 @@ package iru.foundation.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry;
@@ -52,7 +55,13 @@ public final class RegionalDatabases implements AutoCloseable {
     /** Opens and pings every pool as `credentials`; closes what it opened if any database is unreachable. */
     public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
             OpenTelemetry openTelemetry) {
-        return open(settings, served, credentials, openTelemetry, "", settings.poolMax());
+        return open(settings, served, credentials, openTelemetry, "", settings.poolMax(), Optional.empty());
+    }
+
+    /** As {@link #open(DatabaseSettings, Set, DatabaseCredentials, OpenTelemetry)}, each pool measured in `meters`. */
+    public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
+            OpenTelemetry openTelemetry, MeterRegistry meters) {
+        return open(settings, served, credentials, openTelemetry, "", settings.poolMax(), Optional.of(meters));
     }
 
     /**
@@ -61,32 +70,44 @@ public final class RegionalDatabases implements AutoCloseable {
      */
     public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
             OpenTelemetry openTelemetry, String purpose, int poolMax) {
-        return open(settings, served, credentials, openTelemetry, purpose, poolMax, DatabaseLogins.forSettings(settings));
+        return open(settings, served, credentials, openTelemetry, purpose, poolMax, Optional.empty());
     }
 
     /** As {@link #open(DatabaseSettings, Set, DatabaseCredentials, OpenTelemetry)}, logging in through `login`. */
     public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
             OpenTelemetry openTelemetry, DatabaseLogin login) {
-        return open(settings, served, credentials, openTelemetry, "", settings.poolMax(), login);
+        return open(settings, served, credentials, openTelemetry, "", settings.poolMax(), Optional.empty(), login);
+    }
+
+    /**
+     * With `meters`, each pool reports HikariCP's pool metrics there (`hikaricp_connections_active`, `_idle`,
+     * `_pending`, `_acquire_seconds`, …), tagged with its pool name (`iru-directory`, `iru-eu`, `iru-workers-eu`).
+     */
+    public static RegionalDatabases open(DatabaseSettings settings, Set<Region> served, DatabaseCredentials credentials,
+            OpenTelemetry openTelemetry, String purpose, int poolMax, Optional<MeterRegistry> meters) {
+        return open(settings, served, credentials, openTelemetry, purpose, poolMax, meters,
+                DatabaseLogins.forSettings(settings));
     }
 
     private static RegionalDatabases open(DatabaseSettings settings, Set<Region> served,
             DatabaseCredentials credentials, OpenTelemetry openTelemetry, String purpose, int poolMax,
-            DatabaseLogin login) {
+            Optional<MeterRegistry> meters, DatabaseLogin login) {
+        Optional<MetricsTrackerFactory> tracking = meters.map(MicrometerMetricsTrackerFactory::new);
         String prefix = purpose.isEmpty() ? "" : purpose + "-";
         JdbcTelemetry jdbcTelemetry = JdbcTelemetry.create(openTelemetry);
         List<HikariDataSource> pools = new ArrayList<>();
         try {
             DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
             HikariDataSource directoryPool = pool(prefix + "directory", settings.directoryUrl(), directoryName, settings,
-                    login, credentials, poolMax);
+                    login, credentials, poolMax, tracking);
             pools.add(directoryPool);
             Map<Region, DataSource> regions = new EnumMap<>(Region.class);
             Map<Region, DatabaseName> names = new EnumMap<>(Region.class);
             for (Region region : served) {
                 String url = settings.regionUrl(region);
                 DatabaseName name = DatabaseName.region(region, url);
-                HikariDataSource pool = pool(prefix + region.code(), url, name, settings, login, credentials, poolMax);
+                HikariDataSource pool = pool(prefix + region.code(), url, name, settings, login, credentials, poolMax,
+                        tracking);
                 pools.add(pool);
                 regions.put(region, jdbcTelemetry.wrap(pool));
                 names.put(region, name);
@@ -99,7 +120,8 @@ public final class RegionalDatabases implements AutoCloseable {
     }
 
     private static HikariDataSource pool(String poolName, String url, DatabaseName name, DatabaseSettings settings,
-            DatabaseLogin login, DatabaseCredentials credentials, int poolMax) {
+            DatabaseLogin login, DatabaseCredentials credentials, int poolMax,
+            Optional<MetricsTrackerFactory> tracking) {
         Properties driver = new Properties();
         driver.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
         driver.setProperty("ApplicationName", "iru-" + poolName);
@@ -115,6 +137,7 @@ public final class RegionalDatabases implements AutoCloseable {
         // Below the IAM token lifetime with IRU_DB_AUTH=iam (checked by DatabaseSettings), so every live connection
         // was opened with a token that is still valid.
         config.setMaxLifetime(settings.maxLifetime().toMillis());
+        tracking.ifPresent(config::setMetricsTrackerFactory);
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {

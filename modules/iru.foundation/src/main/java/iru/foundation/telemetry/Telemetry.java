@@ -21,6 +21,13 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import iru.foundation.config.TelemetrySettings;
 import iru.foundation.errors.ErrorScrubber;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
@@ -29,19 +36,28 @@ import java.util.concurrent.TimeUnit;
  * The process's OpenTelemetry SDK. Spans are always created (so logs carry trace ids); a root decides by its trace id
  * whether the trace is recorded ({@link TelemetrySettings#traceSampleRatio}) and everything below follows it, so a
  * recorded trace is whole (HTTP, use case, SQL) and an unrecorded one costs no span bookkeeping. Recorded spans leave
- * the process only when an OTLP endpoint is configured, or to the extra exporters a test hands in.
+ * the process only when an OTLP endpoint is configured, or to the extra exporters a test hands in. Metrics live in a
+ * Micrometer Prometheus registry and are read only when scraped ({@link #scrapePrometheus}): nothing is pushed.
  */
 public final class Telemetry {
     private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
     private static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
     private static final AttributeKey<String> USE_CASE = AttributeKey.stringKey("iru.use_case");
 
+    /** Content type of {@link #scrapePrometheus}: the Prometheus text exposition format 0.0.4. */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private final OpenTelemetrySdk sdk;
     private final Tracer tracer;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     private Telemetry(OpenTelemetrySdk sdk) {
         this.sdk = sdk;
         this.tracer = sdk.getTracer("iru");
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        gc.bindTo(meters);
     }
 
     public static Telemetry create(TelemetrySettings settings, List<SpanExporter> extraExporters) {
@@ -72,6 +88,16 @@ public final class Telemetry {
         return tracer;
     }
 
+    /** The process's meters. Tags must be low-cardinality: never a tenant, user or client id. */
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /** Every metric now, in the Prometheus text format ({@link #PROMETHEUS_CONTENT_TYPE}). */
+    public byte[] scrapePrometheus() {
+        return meters.scrape().getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Runs one application use case inside an internal span named after it. */
     public <T> T inUseCase(String name, Supplier<T> work) {
         Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.INTERNAL).setAttribute(USE_CASE, name).startSpan();
@@ -98,6 +124,8 @@ public final class Telemetry {
 
     /** Exports what is buffered and stops; bounded so a dead collector cannot hold up shutdown. */
     public void shutdown() {
+        gc.close();
+        meters.close();
         sdk.getSdkTracerProvider().forceFlush().join(5, TimeUnit.SECONDS);
         sdk.shutdown().join(5, TimeUnit.SECONDS);
     }

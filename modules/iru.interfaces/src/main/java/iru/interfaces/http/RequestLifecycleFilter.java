@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * Wraps every request: admits it unless the server is draining, opens the server span (continuing a caller's W3C
- * trace) and writes one access line. Failures are rendered by {@link FailureResponder}, inside this span.
+ * trace), records its metrics by route template ({@link HttpServerMetrics}) and writes one access line. Failures are
+ * rendered by {@link FailureResponder}, inside this span.
  */
 public final class RequestLifecycleFilter implements Filter {
     private static final StructuredLog LOG = StructuredLog.of(RequestLifecycleFilter.class);
@@ -35,8 +36,10 @@ public final class RequestLifecycleFilter implements Filter {
     private final Tracer tracer;
     private final TextMapPropagator propagator;
     private final InFlightRequests inFlight;
+    private final HttpServerMetrics metrics;
 
     public RequestLifecycleFilter(Telemetry telemetry, InFlightRequests inFlight) {
+        this.metrics = new HttpServerMetrics(telemetry.meters());
         this.tracer = telemetry.tracer();
         this.propagator = telemetry.openTelemetry().getPropagators().getTextMapPropagator();
         this.inFlight = inFlight;
@@ -72,7 +75,9 @@ public final class RequestLifecycleFilter implements Filter {
             fields.put("path", path);
             fields.put("route", route == null ? "" : route);
             fields.put("status", status);
-            fields.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+            long elapsed = System.nanoTime() - started;
+            metrics.record(method, route, status, elapsed);
+            fields.put("duration_ms", elapsed / 1_000_000);
             req.context().get(RequestTenant.class).ifPresent(tenant -> {
                 fields.put("tenant_id", tenant.tenantId());
                 fields.put("region", tenant.region());

@@ -1,0 +1,48 @@
+package iru.interfaces.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Request duration (whose count is the request count) and server errors, by route template, method and status. Tags
+ * are bounded by construction: the route is the matched template (never the path, which holds tenant slugs and ids),
+ * `unmatched` when no route matched, and a method outside the standard set counts as `_OTHER`.
+ */
+final class HttpServerMetrics {
+    static final String UNMATCHED = "unmatched";
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
+            "TRACE", "PATCH");
+
+    private final MeterRegistry meters;
+
+    HttpServerMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    void record(String method, String route, int status, long elapsedNanos) {
+        Tags tags = Tags.of("method", METHODS.contains(method) ? method : "_OTHER",
+                "route", route == null ? UNMATCHED : route,
+                "status", String.valueOf(status),
+                "outcome", (status / 100) + "xx");
+        Timer.builder("http.server.requests")
+                .description("HTTP requests by route template, method and status: count, duration")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(500_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(meters)
+                .record(elapsedNanos, TimeUnit.NANOSECONDS);
+        if (status >= 500) {
+            Counter.builder("http.server.errors")
+                    .description("HTTP requests answered with a 5xx status, by route template, method and status")
+                    .tags(tags)
+                    .register(meters)
+                    .increment();
+        }
+    }
+}
