@@ -222,7 +222,7 @@ class MalformedRequestsProperties {
         return Arbitraries.of(operations).flatMap(op -> Combinators.combine(
                 Arbitraries.of(Defect.values()).filter(d -> d.appliesTo(op)),
                 Arbitraries.integers().between(0, TENANTS.size() - 1),
-                Arbitraries.integers().between(0, 15)).as((defect, t, variant) -> new Attempt(op, defect, t, variant)));
+                Arbitraries.integers().between(0, 127)).as((defect, t, variant) -> new Attempt(op, defect, t, variant)));
     }
 
     private static final List<String> NUL_TEXTS = List.of("%00", "a%00b", "%00%00", "x%00%01", "%00.json", "%00' or '1'='1");
