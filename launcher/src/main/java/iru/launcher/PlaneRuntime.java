@@ -1,6 +1,7 @@
 package iru.launcher;
 
 import io.helidon.common.Size;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
@@ -24,7 +25,9 @@ import iru.interfaces.http.FailureResponder;
 import iru.interfaces.http.InFlightRequests;
 import iru.interfaces.openapi.DocumentedRoutes;
 import iru.interfaces.openapi.OpenApiService;
+import iru.interfaces.http.ProblemDirectHandler;
 import iru.interfaces.http.RequestLifecycleFilter;
+import iru.interfaces.http.StorableTextFilter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +112,7 @@ public final class PlaneRuntime {
             FailureResponder failures = new FailureResponder(errors);
             HttpRouting.Builder routing = HttpRouting.builder()
                     .addFilter(new RequestLifecycleFilter(telemetry, inFlight))
+                    .addFilter(new StorableTextFilter())
                     .register(new HealthService(new ReadinessCheck(databases, telemetry, errors), inFlight))
                     .register(new MetricsService(telemetry));
             failures.registerErrorHandler(routing);
@@ -129,6 +133,11 @@ public final class PlaneRuntime {
             WebServer server = WebServer.builder()
                     .port(port)
                     .shutdownHook(false) // our stop() owns the order
+                    .directHandlers(handlers -> {
+                        for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+                            handlers.addHandler(event, new ProblemDirectHandler());
+                        }
+                    })
                     .shutdownGracePeriod(Duration.ofSeconds(1))
                     // Defence in depth behind JsonRequest's 64 KiB: no route reads more, so no body may be larger.
                     .maxPayloadSize(MAX_PAYLOAD_BYTES)

@@ -306,7 +306,9 @@ class CrossTenantAttackTest {
                                     .header("Authorization", "Bearer " + attacker.tenant().key())
                                     .method(method, HttpRequest.BodyPublishers.noBody()).build());
                             String attempt = method + " " + path + " -> " + res.statusCode() + " " + res.body();
-                            assertTrue(Set.of(401, 404).contains(res.statusCode()), attempt);
+                            // A NUL in the path is refused before routing (StorableTextFilter), as malformed.
+                            assertTrue((path.contains("%00") ? Set.of(400) : Set.of(401, 404))
+                                    .contains(res.statusCode()), attempt);
                             assertTrue(res.headers().firstValue("content-type").orElse("")
                                     .startsWith("application/problem+json"), attempt);
                             assertTrue(Json.MAPPER.readTree(res.body()).path("type").asText()
@@ -453,7 +455,7 @@ class CrossTenantAttackTest {
                 Optional.of(body));
     }
 
-    private static JsonNode resolve(JsonNode doc, JsonNode node) {
+    static JsonNode resolve(JsonNode doc, JsonNode node) {
         JsonNode target = node;
         while (target.has("$ref")) {
             JsonNode next = doc;
@@ -470,6 +472,16 @@ class CrossTenantAttackTest {
      * head of every tenant's audit chain: equal snapshots mean nothing was inserted, changed or deleted anywhere.
      */
     static Map<String, String> snapshot() throws Exception {
+        Map<String, String> state = snapshot(deployment);
+        for (Seeded tenant : tenants) {
+            assertTrue(state.containsKey(tenant.region() + " audit chain head of " + tenant.tenant().id()),
+                    "no chain head for " + tenant.tenant().slug());
+        }
+        return state;
+    }
+
+    /** The snapshot of every database of {@code deployment}, as {@link #snapshot()} describes. */
+    static Map<String, String> snapshot(TestDeployment deployment) throws Exception {
         Map<String, String> state = new TreeMap<>();
         for (String database : List.of("directory", "us", "eu")) {
             try (Connection c = deployment.databases.connectAsOwner(database); Statement s = c.createStatement()) {
@@ -499,10 +511,6 @@ class CrossTenantAttackTest {
                     }
                 }
             }
-        }
-        for (Seeded tenant : tenants) {
-            assertTrue(state.containsKey(tenant.region() + " audit chain head of " + tenant.tenant().id()),
-                    "no chain head for " + tenant.tenant().slug());
         }
         return state;
     }

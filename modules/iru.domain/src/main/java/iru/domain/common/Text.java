@@ -2,7 +2,7 @@ package iru.domain.common;
 
 import iru.domain.validation.InvalidFieldException;
 
-/** Checks for free-text fields: trimmed, bounded, no control characters. */
+/** Checks for free-text fields: trimmed, bounded, no control characters, no unpaired surrogates. */
 public final class Text {
     private Text() {
     }
@@ -28,6 +28,16 @@ public final class Text {
         }
         if (value.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidFieldException(field, "must not contain control characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidFieldException(field, "must be valid Unicode (no unpaired surrogate)");
+            }
         }
         return value;
     }

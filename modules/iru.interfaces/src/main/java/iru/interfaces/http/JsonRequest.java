@@ -30,7 +30,7 @@ public final class JsonRequest {
 
     public static JsonRequest read(ServerRequest req, Set<String> allowedMembers) {
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
-        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String mediaType = mediaType(req);
         if (!mediaType.equals("application/json") && !mediaType.equals("application/merge-patch+json")) {
             throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Send the body as application/json (got '" + contentType + "').");
@@ -55,6 +55,7 @@ public final class JsonRequest {
         if (!(node instanceof ObjectNode object)) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The body must be a JSON object.");
         }
+        requireStorable("body", object);
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowedMembers.contains(name)) {
@@ -62,6 +63,32 @@ public final class JsonRequest {
             }
         }
         return new JsonRequest(object);
+    }
+
+    /**
+     * The request's media type, lower case without parameters, or "" when absent. Read from the raw header: the
+     * server's parsed content type throws on a malformed value (`Content-Type: application`), which was a 500.
+     */
+    public static String mediaType(ServerRequest req) {
+        return req.headers().first(HeaderNames.CONTENT_TYPE).orElse("")
+                .split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Every member name and string value, at any depth, must be text PostgreSQL can store ({@link StorableText}). */
+    private static void requireStorable(String where, JsonNode node) {
+        if (node.isTextual()) {
+            StorableText.require("member '" + where + "'", node.textValue());
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                requireStorable(where, item);
+            }
+        } else if (node.isObject()) {
+            for (var members = node.properties().iterator(); members.hasNext(); ) {
+                var member = members.next();
+                StorableText.require("member name in '" + where + "'", member.getKey());
+                requireStorable(StorableText.storable(member.getKey()) ? member.getKey() : where, member.getValue());
+            }
+        }
     }
 
     private static byte[] readBounded(ServerRequest req) {

@@ -11,9 +11,11 @@ import iru.application.session.SignedInUser;
 import iru.domain.passkey.Passkey;
 import iru.domain.tenant.TenantLocation;
 import iru.foundation.database.AuditActor;
+import iru.interfaces.http.JsonRequest;
 import iru.interfaces.http.Problem;
 import iru.interfaces.http.ProblemException;
 import iru.interfaces.http.ProblemType;
+import iru.interfaces.http.StorableText;
 import iru.interfaces.tenant.ResolvedTenant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -131,7 +133,7 @@ public final class AccountService implements HttpService {
     }
 
     private static Map<String, String> form(ServerRequest req) {
-        String type = req.headers().contentType().map(t -> t.mediaType().text()).orElse("");
+        String type = JsonRequest.mediaType(req);
         if (!type.equals("application/x-www-form-urlencoded")) {
             throw new ProblemException(Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Send the form as application/x-www-form-urlencoded."));
@@ -150,8 +152,12 @@ public final class AccountService implements HttpService {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 try {
-                    fields.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    if (!StorableText.storable(name) || !StorableText.storable(value)) {
+                        throw new ProblemException(StorableText.refusal("form"));
+                    }
+                    fields.putIfAbsent(name, value);
                 } catch (IllegalArgumentException e) {
                     throw new ProblemException(Problem.of(ProblemType.MALFORMED_REQUEST, "The form is malformed."));
                 }

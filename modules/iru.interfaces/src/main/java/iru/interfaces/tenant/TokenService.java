@@ -14,8 +14,10 @@ import iru.application.oauth.OidcProvider;
 import iru.domain.tenant.TenantLocation;
 import iru.interfaces.http.FailedAuthentications;
 import iru.interfaces.http.Json;
+import iru.interfaces.http.JsonRequest;
 import iru.interfaces.http.Problem;
 import iru.interfaces.http.ProblemType;
+import iru.interfaces.http.StorableText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -211,8 +213,12 @@ public final class TokenService implements HttpService {
             if (colon < 0) {
                 throw new OAuthError(401, "invalid_client", "malformed Basic credentials");
             }
-            return new String[] {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+            String[] pair = {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
                     URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+            if (!StorableText.storable(pair[0]) || !StorableText.storable(pair[1])) {
+                throw new OAuthError(401, "invalid_client", "malformed Basic credentials");
+            }
+            return pair;
         } catch (IllegalArgumentException e) {
             throw new OAuthError(401, "invalid_client", "malformed Basic credentials");
         }
@@ -240,7 +246,7 @@ public final class TokenService implements HttpService {
 
     /** The form body; RFC 6749 §3.2: a parameter sent twice is an invalid request. */
     private static Map<String, String> form(ServerRequest req) {
-        String type = req.headers().contentType().map(t -> t.mediaType().text()).orElse("");
+        String type = JsonRequest.mediaType(req);
         if (!type.equals("application/x-www-form-urlencoded")) {
             throw new OAuthError(400, "invalid_request", "send the request as application/x-www-form-urlencoded");
         }
@@ -266,6 +272,9 @@ public final class TokenService implements HttpService {
                 value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new OAuthError(400, "invalid_request", "the form is malformed");
+            }
+            if (!StorableText.storable(name) || !StorableText.storable(value)) {
+                throw new OAuthError(400, "invalid_request", "the form contains a NUL character or invalid Unicode");
             }
             if (value.isEmpty()) {
                 continue; // RFC 6749 §3.1: parameters sent without a value are treated as omitted
