@@ -155,7 +155,8 @@ class ApplicationScimCredentialTest {
                 "{\"bearerToken\":\"line\\nbreak\"}", "{\"bearerToken\":\"nul\\u0000\"}", "{\"bearerToken\":7}",
                 "{\"bearerToken\":\"" + "x".repeat(4097) + "\"}")) {
             var res = call(acme, "PUT", "/apps/" + app + "/scim-credential", body);
-            assertEquals(422, res.statusCode(), body + " -> " + res.body());
+            // Text PostgreSQL cannot store is refused where the body is read (400), the rest by validation (422).
+            assertEquals(body.contains("\\u0000") ? 400 : 422, res.statusCode(), body + " -> " + res.body());
             assertEquals("bearerToken", json(res).get("field").asText(), res.body());
         }
         var extra = call(acme, "PUT", "/apps/" + app + "/scim-credential", "{\"bearerToken\":\"t\",\"name\":\"admin-token\"}");

@@ -77,7 +77,7 @@ public final class JsonRequest {
     /** Every member name and string value, at any depth, must be text PostgreSQL can store ({@link StorableText}). */
     private static void requireStorable(String where, JsonNode node) {
         if (node.isTextual()) {
-            StorableText.require("member '" + where + "'", node.textValue());
+            StorableText.requireMember(where, node.textValue());
         } else if (node.isArray()) {
             for (JsonNode item : node) {
                 requireStorable(where, item);

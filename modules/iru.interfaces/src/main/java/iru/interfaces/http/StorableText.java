@@ -37,7 +37,19 @@ public final class StorableText {
     }
 
     public static Problem refusal(String where) {
+        return refusal(where, where);
+    }
+
+    /** As {@link #require}, for a JSON member: `field` is the member's name alone, as validation errors name it. */
+    public static String requireMember(String name, String value) {
+        if (value != null && !storable(value)) {
+            throw new ProblemException(refusal("member '" + name + "'", name));
+        }
+        return value;
+    }
+
+    private static Problem refusal(String where, String field) {
         return Problem.of(ProblemType.MALFORMED_REQUEST,
-                "The " + where + " contains a NUL character or invalid Unicode.").with("field", where);
+                "The " + where + " contains a NUL character or invalid Unicode.").with("field", field);
     }
 }
