@@ -1,14 +1,19 @@
 package iru.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import iru.application.provisioning.DeliveryOutcome;
 import iru.application.provisioning.ProvisioningTask;
+import iru.foundation.config.IruConfig;
 import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCatalog;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -525,6 +530,97 @@ class ProvisioningWorkersTest {
         assertEquals(records, first.delivered().size() + second.delivered().size(), "nothing lost, nothing twice");
         System.out.printf("provisioning throughput: %d records, 2 processes x 4 workers, batch 10, instant downstream:"
                 + " %.0f deliveries/s (%.1f s)%n", records, records / seconds, seconds);
+    }
+
+    /** Inserts a row of `tenant`'s application, created `ageSeconds` ago, due in an hour; parked when asked. */
+    static void backlog(TestDeployment.TenantWithKey tenant, String app, int ageSeconds, boolean parked)
+            throws Exception {
+        sql("insert into provisioning_outbox (tenant_id, app_id, subject_kind, subject_id, cause, next_attempt_at,"
+                + " created_at, parked_at) values ('" + tenant.id() + "', '" + app + "', 'user', '" + UUID.randomUUID()
+                + "', 'user.updated', now() + interval '1 hour', now() - interval '" + ageSeconds + " seconds', "
+                + (parked ? "now()" : "null") + ")");
+    }
+
+    static List<MetricsEndpointTest.Series> outboxSeries(TestDeployment.Plane plane) {
+        try {
+            return MetricsEndpointTest.parse(plane.get("/metrics").body()).stream()
+                    .filter(s -> s.name().startsWith("iru_provisioning_outbox_")).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static double gauge(List<MetricsEndpointTest.Series> series, String name) {
+        return series.stream().filter(s -> s.name().equals(name) && s.has("region", "eu")).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in " + series)).value();
+    }
+
+    @Test
+    void theOutboxGaugesCountEveryTenantsRecordsPerRegionAndNameNoTenant() throws Exception {
+        backlog(acme, acmeApp, 120, false);
+        backlog(acme, acmeApp, 60, false);
+        backlog(rival, rivalApp, 30, false);
+        backlog(rival, rivalApp, 600, true); // parked: counted as parked, not as the oldest pending
+        var running = workers(RecordingDelivery.succeeding(), Map.of());
+        try {
+            await("the gauges read", Duration.ofSeconds(15),
+                    () -> gauge(outboxSeries(running), "iru_provisioning_outbox_pending") == 3);
+            String body = running.get("/metrics").body();
+            List<MetricsEndpointTest.Series> series = outboxSeries(running);
+            assertEquals(1, gauge(series, "iru_provisioning_outbox_parked"));
+            double oldest = gauge(series, "iru_provisioning_outbox_oldest_pending_seconds");
+            assertTrue(oldest >= 120 && oldest < 200, "oldest pending " + oldest);
+            // Three gauges per served region (eu and us), labelled by region only; us has none of eu's records.
+            assertEquals(6, series.size(), series.toString());
+            for (var s : series) {
+                assertTrue(s.labels().equals("region=\"eu\"") || s.labels().equals("region=\"us\""), s.toString());
+                if (s.has("region", "us")) {
+                    assertEquals(0, s.value(), s.toString());
+                }
+            }
+            for (String id : List.of(acme.id().toString(), rival.id().toString(), acmeApp, rivalApp, "acme",
+                    "rival")) {
+                assertFalse(body.contains(id), "/metrics names " + id);
+            }
+            // A parked record retried and the backlog delivered: the gauges follow within a read interval.
+            sql("delete from provisioning_outbox");
+            await("the gauges follow", Duration.ofSeconds(15),
+                    () -> gauge(outboxSeries(running), "iru_provisioning_outbox_pending") == 0);
+            series = outboxSeries(running);
+            assertEquals(0, gauge(series, "iru_provisioning_outbox_parked"));
+            assertEquals(0, gauge(series, "iru_provisioning_outbox_oldest_pending_seconds"));
+        } finally {
+            running.runtime().stop();
+        }
+    }
+
+    @Test
+    void onlyTheTenantRoleMayReadTheOutboxAggregatesAndTheyHoldNoTenant() throws Exception {
+        backlog(acme, acmeApp, 10, false);
+        backlog(rival, rivalApp, 10, true);
+        var database = IruConfig.from(deployment.environment).database();
+        var tenantRole = database.tenantRuntime();
+        var controlRole = database.controlRuntime();
+        try (Connection c = DriverManager.getConnection(deployment.databases.url("eu"), controlRole.user(),
+                controlRole.password()); Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> s.executeQuery("select * from provisioning_outbox_stats()"));
+            assertEquals("42501", e.getSQLState(), e.getMessage());
+        }
+        try (Connection c = DriverManager.getConnection(deployment.databases.url("eu"), tenantRole.user(),
+                tenantRole.password()); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select count(*) from provisioning_outbox")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "row-level security hides the rows themselves");
+            }
+            try (ResultSet rs = s.executeQuery("select * from provisioning_outbox_stats()")) {
+                assertTrue(rs.next());
+                assertEquals(3, rs.getMetaData().getColumnCount(), "aggregates only");
+                assertEquals(1, rs.getLong("pending"));
+                assertEquals(1, rs.getLong("parked"));
+                assertFalse(rs.next());
+            }
+        }
     }
 
     static String grouped(List<RecordingDelivery.Call> calls) {

@@ -1,6 +1,8 @@
 package iru.application.provisioning;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -11,6 +13,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import iru.domain.provisioning.OutboxEntry;
 import iru.domain.provisioning.OutboxLease;
+import iru.domain.provisioning.OutboxStats;
 import iru.domain.provisioning.ProvisioningOutbox;
 import iru.domain.tenant.TenantDirectory;
 import iru.domain.tenant.TenantId;
@@ -23,6 +26,7 @@ import iru.foundation.logging.StructuredLog;
 import iru.foundation.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +37,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,6 +50,11 @@ import java.util.random.RandomGenerator;
  * workers' own router (own pools) and own threads, so a downstream that hangs holds only these. A delivery is bounded
  * by the delivery timeout; on {@link #close} the workers stop claiming, interrupt the delivery in progress and hand
  * back every lease they still hold, so another worker delivers those records.
+ *
+ * <p>They also publish the outbox's gauges per served region (`iru_provisioning_outbox_pending`, `_parked`,
+ * `_oldest_pending_seconds`, label `region` only): one thread reads the aggregates every {@link #STATS_INTERVAL}
+ * through `provisioning_outbox_stats`, and a scrape reads only that cached result, never the database. A region
+ * whose last read failed (or that was not read yet) shows NaN rather than a stale or invented number.
  */
 public final class ProvisioningWorkers implements AutoCloseable {
     private static final StructuredLog LOG = StructuredLog.of(ProvisioningWorkers.class);
@@ -66,7 +78,13 @@ public final class ProvisioningWorkers implements AutoCloseable {
     private final String instance;
     private final ExecutorService loops;
     private final ExecutorService deliveries;
+    private final ScheduledExecutorService statsReader;
+    private final Map<Region, AtomicReference<OutboxStats>> stats = new HashMap<>();
+    private final List<Meter> gauges = new ArrayList<>();
     private volatile boolean running = true;
+
+    /** How often the outbox gauges' aggregates are read from each region's database. */
+    public static final Duration STATS_INTERVAL = Duration.ofSeconds(5);
 
     public ProvisioningWorkers(TenantRegionRouter router, Set<Region> regions, TenantDirectory directory,
             ProvisioningOutbox outbox, ProvisioningDelivery delivery, WorkerSettings settings, Telemetry telemetry,
@@ -87,9 +105,23 @@ public final class ProvisioningWorkers implements AutoCloseable {
         // One delivery at a time per worker; a delivery abandoned after its timeout may linger on its own thread.
         this.deliveries = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("provisioning-delivery-", 0)
                 .factory());
+        this.statsReader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("provisioning-outbox-stats").daemon(true).factory());
     }
 
     public ProvisioningWorkers start() {
+        for (Region region : regions) {
+            AtomicReference<OutboxStats> latest = new AtomicReference<>();
+            stats.put(region, latest);
+            gauge(region, latest, "iru.provisioning.outbox.pending", null,
+                    "Provisioning outbox records not parked (due, waiting for a retry, or leased)", OutboxStats::pending);
+            gauge(region, latest, "iru.provisioning.outbox.parked", null,
+                    "Provisioning outbox records parked until someone retries them", OutboxStats::parked);
+            gauge(region, latest, "iru.provisioning.outbox.oldest.pending", "seconds",
+                    "Age of the oldest pending provisioning outbox record (0 when none)",
+                    OutboxStats::oldestPendingSeconds);
+        }
+        statsReader.scheduleWithFixedDelay(this::readStats, 0, STATS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         for (Region region : regions) {
             for (int i = 0; i < settings.count(); i++) {
                 String name = instance + "/" + region.code() + "/" + i;
@@ -199,6 +231,31 @@ public final class ProvisioningWorkers implements AutoCloseable {
         }
     }
 
+    private void gauge(Region region, AtomicReference<OutboxStats> latest, String name, String unit,
+            String description, ToDoubleFunction<OutboxStats> value) {
+        gauges.add(Gauge.builder(name, latest, r -> {
+                    OutboxStats read = r.get();
+                    return read == null ? Double.NaN : value.applyAsDouble(read);
+                })
+                .description(description).baseUnit(unit).tag("region", region.code())
+                .strongReference(true)
+                .register(telemetry.meters()));
+    }
+
+    /** Reads every served region's outbox aggregates; a region that fails shows NaN until it reads again. */
+    private void readStats() {
+        stats.forEach((region, latest) -> {
+            try {
+                latest.set(router.inRegionTransaction(region, outbox::stats));
+            } catch (RuntimeException e) {
+                latest.set(null);
+                if (running) {
+                    report("provisioning.outbox-stats-failed", e);
+                }
+            }
+        });
+    }
+
     private void count(Region region, String outcome) {
         Counter.builder("iru.provisioning.deliveries")
                 .description("Delivery attempts by region and outcome (delivered, retry, parked, rejected, abandoned)")
@@ -281,6 +338,8 @@ public final class ProvisioningWorkers implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        statsReader.shutdownNow();
+        gauges.forEach(telemetry.meters()::remove);
         loops.shutdownNow();
         boolean stopped = loops.awaitTermination(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
         deliveries.shutdownNow();

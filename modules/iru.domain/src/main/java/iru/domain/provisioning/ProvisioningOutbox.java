@@ -15,8 +15,8 @@ import java.util.UUID;
 
 /**
  * The `provisioning_outbox` table (migrations/region/V11). Every method but {@link #claim} runs in a tenant's routed
- * transaction under row-level security; `claim` is the one path across tenants, through the SECURITY DEFINER function
- * `provisioning_claim`. A lease's rows are addressed by its token, so a worker whose lease expired and was claimed
+ * transaction under row-level security; `claim` (and the aggregate {@link #stats}) are the paths across tenants, through
+ * the SECURITY DEFINER functions `provisioning_claim` and `provisioning_outbox_stats`. A lease's rows are addressed by its token, so a worker whose lease expired and was claimed
  * again changes nothing when it finally reports.
  */
 public final class ProvisioningOutbox {
@@ -54,6 +54,17 @@ public final class ProvisioningOutbox {
                         Sql.uuid(rs, "app_id"), rs.getString("subject_kind"), Sql.uuid(rs, "subject_id"),
                         rs.getString("cause"), Optional.ofNullable(rs.getString("traceparent")),
                         rs.getInt("attempt"), Sql.uuid(rs, "lease_token")));
+    }
+
+    /**
+     * How many records of this region's outbox are pending and parked, and the age of the oldest pending one, across
+     * every tenant, through the SECURITY DEFINER function `provisioning_outbox_stats` (migrations/region/V16), which
+     * returns these aggregates and nothing else (run with no tenant set).
+     */
+    public OutboxStats stats(Connection c) throws SQLException {
+        return Sql.list(c, "select * from public.provisioning_outbox_stats()", List.of(),
+                rs -> new OutboxStats(rs.getLong("pending"), rs.getLong("parked"),
+                        rs.getDouble("oldest_pending_seconds"))).getFirst();
     }
 
     /** The subject is in line: its leased rows are done (rows enqueued after the claim stay). */
