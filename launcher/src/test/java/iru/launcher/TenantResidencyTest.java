@@ -25,8 +25,9 @@ class TenantResidencyTest {
     static void start() throws Exception {
         deployment = TestDeployment.create("t_residency");
         control = deployment.start(Plane.control);
-        tenantPlane = deployment.start(Plane.tenant);
-        usOnlyTenantPlane = deployment.start(Plane.tenant, Map.of("IRU_REGIONS", "us"));
+        // The provisioning workers poll every served region on their own: off, so every query seen is the request's.
+        tenantPlane = deployment.start(Plane.tenant, Map.of("IRU_WORKERS", "off"));
+        usOnlyTenantPlane = deployment.start(Plane.tenant, Map.of("IRU_REGIONS", "us", "IRU_WORKERS", "off"));
         var created = TestDeployment.createTenant(control, "euro-co", "eu");
         euTenantId = created.id();
         euKey = created.key();
