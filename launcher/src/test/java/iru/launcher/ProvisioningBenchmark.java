@@ -88,6 +88,7 @@ class ProvisioningBenchmark {
         System.out.println("provisioning benchmark (workers at their defaults: IRU_WORKER_COUNT=4, IRU_WORKER_BATCH=10,"
                 + " IRU_WORKER_POLL_MILLIS=500; overrides: " + System.getProperty("iru.bench.env", "none") + ")");
         table.forEach(System.out::println);
+        System.out.println();
     }
 
     /** A group of USERS assigned in one request: events/s as the workers drain the outbox. */
