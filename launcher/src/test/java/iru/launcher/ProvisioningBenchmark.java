@@ -1,0 +1,283 @@
+package iru.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import iru.foundation.secrets.DevSecretStore;
+import iru.interfaces.http.Json;
+import iru.testkit.LoopbackCatalog;
+import iru.testkit.scim.LoopbackScimServer;
+import iru.testkit.scim.ScimRequest;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Provisioning figures, printed (not a verdict; run explicitly, surefire does not pick it up by name):
+ * <pre>bash .ci/bench-provisioning</pre>
+ * One tenant plane with its provisioning workers at their DEFAULT settings (count, batch, poll), a loopback SCIM
+ * server, and: (1) a group of N users assigned at once, the events delivered per second and accounts expected vs
+ * present; (2) single assignments paced at a fixed rate, the lag from the assignment's commit (its 204 returned) to
+ * the account's creation downstream (the SCIM server's own receive time); (3) client_credentials token latency from a
+ * fixed number of concurrent clients, first with an idle healthy downstream, then while a second application's
+ * downstream hangs every call for 10 s with N records queued for it. It fails only if an account is lost.
+ */
+class ProvisioningBenchmark {
+    static final int USERS = Integer.getInteger("iru.bench.users", 2000);
+    static final int PACED = Integer.getInteger("iru.bench.paced", 300);
+    static final int PACED_PER_SECOND = Integer.getInteger("iru.bench.pacedPerSecond", 50);
+    static final int CLIENTS = Integer.getInteger("iru.bench.clients", 8);
+    static final Duration TOKEN_RUN = Duration.ofSeconds(Integer.getInteger("iru.bench.tokenSeconds", 15));
+
+    TestDeployment.Plane api;
+    TestDeployment.TenantWithKey tenant;
+    final List<String> table = new ArrayList<>();
+
+    @Test
+    void provisioningFigures() throws Exception {
+        try (LoopbackCatalog upstream = LoopbackCatalog.start("catalog-secret");
+             TestDeployment deployment = TestDeployment.create("t_prov_bench")) {
+            upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
+            var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
+                    "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+            DevSecretStore secrets = new DevSecretStore(deployment.environment, Duration.ofHours(1),
+                    Clock.systemUTC());
+            // Worker settings are the defaults; only periodic reconciliation is off, so it adds no calls.
+            Map<String, String> env = new HashMap<>(Map.of("IRU_SCIM_RECONCILE_INTERVAL_SECONDS", "0",
+                    "IRU_TRACE_SAMPLE_RATIO", "0.0"));
+            for (String pair : System.getProperty("iru.bench.env", "").split(",")) {
+                if (pair.contains("=")) { // e.g. -Diru.bench.env=IRU_WORKER_COUNT=16,IRU_WORKER_POOL_MAX=16
+                    env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+                }
+            }
+            api = deployment.start(Plane.tenant, iru.foundation.config.IruConfig.from(deployment.environment(env)),
+                    secrets);
+            if (control.admin("POST", "/v1/catalog/sync", null).statusCode() != 200) {
+                throw new AssertionError("catalog sync");
+            }
+            tenant = TestDeployment.createTenant(control, "bench", "eu");
+
+            long started = System.nanoTime();
+            List<String> users = ProvisioningEndToEndTest.parallel(IntStream.range(0, USERS + PACED).boxed().toList(), i -> user("b-" + i));
+            List<String> bulk = users.subList(0, USERS);
+            List<String> paced = users.subList(USERS, USERS + PACED);
+            String group = ok("POST", "/groups", "{\"displayName\":\"bench\"}").get("id").asText();
+            ProvisioningEndToEndTest.parallel(bulk, u -> ok("PUT", "/groups/" + group + "/members/" + u, null));
+            System.out.printf("setup: %d users, a group of %d, in %.1f s%n", users.size(), USERS,
+                    (System.nanoTime() - started) / 1e9);
+
+            bulkAssignment(deployment, group);
+            pacedAssignments(deployment, paced);
+            tokens(deployment, group);
+        }
+        System.out.println();
+        System.out.println("provisioning benchmark (workers at their defaults: IRU_WORKER_COUNT=4, IRU_WORKER_BATCH=10,"
+                + " IRU_WORKER_POLL_MILLIS=500; overrides: " + System.getProperty("iru.bench.env", "none") + ")");
+        table.forEach(System.out::println);
+        System.out.println();
+    }
+
+    /** A group of USERS assigned in one request: events/s as the workers drain the outbox. */
+    void bulkAssignment(TestDeployment deployment, String group) throws Exception {
+        try (LoopbackScimServer server = LoopbackScimServer.start("bench-a")) {
+            String app = app(server, "bench-a");
+            ok("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
+            Instant committed = Instant.now();
+            awaitDrained(deployment, app, server, USERS, Duration.ofMinutes(5));
+            List<ScimRequest> requests = server.requests();
+            Instant last = requests.stream().map(ScimRequest::at).max(Instant::compareTo).orElseThrow();
+            double seconds = Duration.between(committed, last).toNanos() / 1e9;
+            long[] lag = requests.stream().filter(ProvisioningBenchmark::created)
+                    .mapToLong(r -> Duration.between(committed, r.at()).toNanos()).toArray();
+            int present = server.users().size();
+            table.add(String.format("group of %d assigned at once      %8.0f accounts/s  (%d in %.2f s, %d SCIM calls)"
+                    + "   accounts expected %d, present %d, parked %d", USERS, USERS / seconds, USERS, seconds,
+                    requests.size(), USERS, present, parked(deployment, app)));
+            table.add(String.format("  time to account (queue wait)      p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms",
+                    ms(lag, 0.50), ms(lag, 0.99), ms(lag, 1.0)));
+            check(USERS, present);
+        }
+    }
+
+    /** Single assignments at PACED_PER_SECOND: lag from commit to the account created downstream. */
+    void pacedAssignments(TestDeployment deployment, List<String> paced) throws Exception {
+        try (LoopbackScimServer server = LoopbackScimServer.start("bench-b")) {
+            String app = app(server, "bench-b");
+            Map<String, Instant> committed = new HashMap<>();
+            long interval = 1_000_000_000L / PACED_PER_SECOND;
+            long next = System.nanoTime();
+            for (int i = 0; i < paced.size(); i++) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                ok("PUT", "/apps/" + app + "/assignments/users/" + paced.get(i), null);
+                committed.put("b-" + (USERS + i), Instant.now());
+                next += interval;
+            }
+            awaitDrained(deployment, app, server, PACED, Duration.ofMinutes(2));
+            long[] lag = server.requests().stream().filter(ProvisioningBenchmark::created)
+                    .mapToLong(r -> Duration.between(committed.get(userName(r)), r.at()).toNanos()).toArray();
+            int present = server.users().size();
+            table.add(String.format("%d single assignments at %d/s      lag commit -> account p50 %8.1f ms   p99"
+                    + " %8.1f ms   accounts expected %d, present %d, parked %d", PACED, PACED_PER_SECOND,
+                    ms(lag, 0.50), ms(lag, 0.99), PACED, present, parked(deployment, app)));
+            check(PACED, present);
+        }
+    }
+
+    /** Token latency from CLIENTS concurrent clients: idle healthy downstream, then a downstream hanging 10 s. */
+    void tokens(TestDeployment deployment, String group) throws Exception {
+        String client = ok("POST", "/apps", "{\"templateKey\":\"slack\",\"displayName\":\"Token client\"}")
+                .get("id").asText();
+        String secret = ok("POST", "/apps/" + client + "/client-secret", null).get("clientSecret").asText();
+        String basic = "Basic " + Base64.getEncoder().encodeToString((client + ":" + URLEncoder.encode(secret,
+                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        HttpRequest token = HttpRequest.newBuilder(api.uri("/t/" + tenant.slug() + "/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+        loadTokens(token, Duration.ofSeconds(5)); // warm-up
+        long[] healthy = loadTokens(token, TOKEN_RUN);
+        try (LoopbackScimServer hanging = LoopbackScimServer.start("bench-c")) {
+            hanging.hang(Duration.ofSeconds(10));
+            String app = app(hanging, "bench-c");
+            ok("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
+            Thread.sleep(2_000); // every worker is now inside a hanging call
+            long[] hung = loadTokens(token, TOKEN_RUN);
+            long queued = pending(deployment, app);
+            hanging.healthy();
+            double p99 = ms(healthy, 0.99);
+            double p99Hung = ms(hung, 0.99);
+            table.add(String.format("POST /token, %d clients, healthy    %8.0f req/s   p50 %8.2f ms   p99 %8.2f ms",
+                    CLIENTS, healthy.length / (TOKEN_RUN.toNanos() / 1e9), ms(healthy, 0.5), p99));
+            table.add(String.format("POST /token, %d clients, hanging    %8.0f req/s   p50 %8.2f ms   p99 %8.2f ms"
+                    + "   p99 %+.1f%% (downstream hanging 10 s per call, %d records still queued for it)", CLIENTS,
+                    hung.length / (TOKEN_RUN.toNanos() / 1e9), ms(hung, 0.5), p99Hung, (p99Hung / p99 - 1) * 100,
+                    queued));
+        }
+    }
+
+    /** Tokens requested back to back by CLIENTS threads for `run`; every latency in nanoseconds, sorted. */
+    long[] loadTokens(HttpRequest token, Duration run) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        long end = System.nanoTime() + run.toNanos();
+        try {
+            List<Future<long[]>> futures = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                futures.add(pool.submit(() -> {
+                    long[] latencies = new long[1024];
+                    int n = 0;
+                    while (System.nanoTime() < end) {
+                        long t = System.nanoTime();
+                        HttpResponse<String> res = http.send(token, HttpResponse.BodyHandlers.ofString());
+                        long took = System.nanoTime() - t;
+                        if (res.statusCode() != 200) {
+                            throw new AssertionError("token " + res.statusCode() + " " + res.body());
+                        }
+                        if (n == latencies.length) {
+                            latencies = Arrays.copyOf(latencies, n * 2);
+                        }
+                        latencies[n++] = took;
+                    }
+                    return Arrays.copyOf(latencies, n);
+                }));
+            }
+            List<long[]> all = new ArrayList<>();
+            for (Future<long[]> f : futures) {
+                all.add(f.get());
+            }
+            long[] merged = all.stream().flatMapToLong(Arrays::stream).toArray();
+            Arrays.sort(merged);
+            return merged;
+        } finally {
+            pool.shutdownNow();
+            http.close();
+        }
+    }
+
+    static boolean created(ScimRequest r) {
+        return r.method().equals("POST") && r.path().equals("/Users") && r.status() == 201;
+    }
+
+    static String userName(ScimRequest r) {
+        try {
+            return Json.MAPPER.readTree(r.body()).get("userName").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The `q` quantile of `nanos` in milliseconds (sorts in place). */
+    static double ms(long[] nanos, double q) {
+        if (nanos.length == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(nanos);
+        int index = (int) Math.ceil(q * nanos.length) - 1;
+        return nanos[Math.max(0, Math.min(nanos.length - 1, index))] / 1e6;
+    }
+
+    static void check(int expected, int present) {
+        if (expected != present) {
+            throw new AssertionError("lost accounts: expected " + expected + ", present " + present);
+        }
+    }
+
+    void awaitDrained(TestDeployment deployment, String app, LoopbackScimServer server, int accounts,
+            Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        // The outbox first: copying the server's accounts every poll would take CPU from the workers measured.
+        while (pending(deployment, app) > 0 || server.users().size() < accounts) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not drained within " + within + ": accounts " + server.users().size()
+                        + " of " + accounts + ", pending " + pending(deployment, app));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static long pending(TestDeployment deployment, String app) throws Exception {
+        return Long.parseLong(deployment.queryAsOwner("eu", "select count(*) from provisioning_outbox where app_id = '"
+                + app + "' and parked_at is null"));
+    }
+
+    static long parked(TestDeployment deployment, String app) throws Exception {
+        return Long.parseLong(deployment.queryAsOwner("eu", "select count(*) from provisioning_outbox where app_id = '"
+                + app + "' and parked_at is not null"));
+    }
+
+    String app(LoopbackScimServer server, String token) throws Exception {
+        String id = ok("POST", "/apps", "{\"templateKey\":\"slack\",\"displayName\":\"Slack\",\"scimBaseUrl\":\""
+                + server.baseUri() + "\"}").get("id").asText();
+        ok("PUT", "/apps/" + id + "/scim-credential", "{\"bearerToken\":\"" + token + "\"}");
+        return id;
+    }
+
+    String user(String userName) throws Exception {
+        return ok("POST", "/users", "{\"userName\":\"" + userName + "\",\"email\":\"" + userName
+                + "@example.com\",\"givenName\":\"Given\",\"familyName\":\"Family\"}").get("id").asText();
+    }
+
+    JsonNode ok(String method, String path, String body) throws Exception {
+        HttpResponse<String> res = api.as(tenant.key(), method, "/t/" + tenant.slug() + "/v1" + path, body);
+        if (res.statusCode() >= 300) {
+            throw new AssertionError(method + " " + path + " -> " + res.statusCode() + " " + res.body());
+        }
+        return res.body().isEmpty() ? null : Json.MAPPER.readTree(res.body());
+    }
+}
