@@ -176,12 +176,19 @@ class RuntimeImageIT {
      * Wraps a command: a private mount namespace, a fresh tmpfs on /tmp, the root filesystem remounted read-only,
      * then the image's UID and GID with no supplementary groups, no capabilities and no new privileges.
      */
-    private static List<String> confined(List<String> command) {
-        String script = "set -e; mount -t tmpfs -o size=256m,mode=1777 tmpfs /tmp; mount -o remount,bind,ro /;"
+    private static List<String> confined(List<String> command) throws Exception {
+        // The build output (the distribution and the test HOME) may itself live under /tmp (a checkout in /tmp), which
+        // the fresh tmpfs would hide: it is stashed on /mnt first and bound back at its own path afterwards.
+        String target = DistributionProcess.home().toRealPath().getParent().toString();
+        String script = "set -e; mkdir -p /mnt; mount --bind \"$IRU_CONFINED_TARGET\" /mnt;"
+                + " mount -t tmpfs -o size=256m,mode=1777 tmpfs /tmp;"
+                + " mkdir -p \"$IRU_CONFINED_TARGET\"; mount --bind /mnt \"$IRU_CONFINED_TARGET\"; umount /mnt;"
+                + " mount -o remount,bind,ro \"$IRU_CONFINED_TARGET\"; mount -o remount,bind,ro /;"
+                + " unset IRU_CONFINED_TARGET;"
                 + " exec setpriv --reuid=" + IMAGE_UID + " --regid=" + IMAGE_UID
                 + " --clear-groups --bounding-set=-all --inh-caps=-all --no-new-privs \"$@\"";
         List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                "bash", "-c", script, "confined"));
+                "env", "IRU_CONFINED_TARGET=" + target, "bash", "-c", script, "confined"));
         wrapped.addAll(command);
         return wrapped;
     }
