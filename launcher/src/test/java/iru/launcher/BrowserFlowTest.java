@@ -89,12 +89,9 @@ class BrowserFlowTest {
         }
         assumeTrue(present || System.getenv("CI") != null, CHROMEDRIVER + " is missing (apt-get install -y chromium"
                 + " chromium-driver)");
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
         deployment = TestDeployment.create("t_browser");
-        var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
+        var control = deployment.startControlWithCatalog(upstream);
         TestDeployment.OnLocalhost tenantPlane = deployment.startTenantOnLocalhost();
         api = tenantPlane.plane();
         origin = tenantPlane.origin();

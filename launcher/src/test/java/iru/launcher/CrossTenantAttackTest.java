@@ -110,11 +110,9 @@ class CrossTenantAttackTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK, CatalogFeeds.GITHUB));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK, CatalogFeeds.GITHUB);
         deployment = TestDeployment.create("t_cross_tenant");
-        TestDeployment.Plane control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL",
-                upstream.url().toString(), "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+        TestDeployment.Plane control = deployment.startControlWithCatalog(upstream);
         // The suite fails authentication on purpose well over a thousand times from one address: the failure limit
         // (proven by FailedAuthenticationLimitsTest) would answer 429 before the refusals this suite is about.
         Map<String, String> unlimited = Map.of("IRU_AUTH_FAILURES_PER_SOURCE", "1000000",
@@ -127,7 +125,6 @@ class CrossTenantAttackTest {
         assertFalse(bypassesRowLevelSecurity(Map.of()), "the deployed runtime role");
         assertTrue(bypassesRowLevelSecurity(superuserLogin), "the login of the plane meant to run without RLS");
         tenantDoc = Json.MAPPER.readTree(OpenApiService.load(OpenApiService.TENANT_DOCUMENT));
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         for (String[] t : new String[][] {{"atk-us-one", "us"}, {"atk-us-two", "us"}, {"atk-eu-one", "eu"},
                 {"atk-eu-two", "eu"}}) {
             tenants.add(seed(TestDeployment.createTenant(control, t[0], t[1]), t[1]));

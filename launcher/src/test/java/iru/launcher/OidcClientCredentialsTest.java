@@ -48,13 +48,10 @@ class OidcClientCredentialsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
         deployment = TestDeployment.create("t_oidc_cc");
-        var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+        var control = deployment.startControlWithCatalog(upstream);
         api = deployment.start(Plane.tenant, Map.of("IRU_PUBLIC_BASE_URL", BASE));
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "cc-acme", "eu");
         rival = TestDeployment.createTenant(control, "cc-rival", "us");
     }

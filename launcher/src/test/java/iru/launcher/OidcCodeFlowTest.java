@@ -94,11 +94,9 @@ class OidcCodeFlowTest {
 
     /** The deployment, tenants, client and signed-up user these tests use; other OIDC tests build on it too. */
     static void start(String database, Map<String, String> tenantPlaneEnvironment) throws Exception {
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
         deployment = TestDeployment.create(database);
-        var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+        var control = deployment.startControlWithCatalog(upstream);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -108,7 +106,6 @@ class OidcCodeFlowTest {
         environment.putAll(Map.of("IRU_HTTP_PORT", Integer.toString(port), "IRU_WEBAUTHN_ORIGINS", origin,
                 "IRU_PUBLIC_BASE_URL", origin));
         api = deployment.start(Plane.tenant, environment);
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "code-acme", "eu");
         rival = TestDeployment.createTenant(control, "code-rival", "eu");
         // The passkey helpers of PasskeySignInTest drive this deployment's tenant plane.

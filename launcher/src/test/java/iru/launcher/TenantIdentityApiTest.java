@@ -31,13 +31,10 @@ class TenantIdentityApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK, CatalogFeeds.GITHUB));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK, CatalogFeeds.GITHUB);
         deployment = TestDeployment.create("t_identity_api");
-        control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+        control = deployment.startControlWithCatalog(upstream);
         api = deployment.start(Plane.tenant);
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "acme", "eu");
     }
 

@@ -69,6 +69,20 @@ final class TestDeployment implements AutoCloseable {
         return start(plane, config, Secrets.store(config));
     }
 
+    /**
+     * A control plane that reads application templates from `upstream`, already synced, so the tenant plane can
+     * create applications from them at once.
+     */
+    Plane startControlWithCatalog(iru.testkit.LoopbackCatalog upstream) throws IOException, InterruptedException {
+        Plane control = start(iru.launcher.Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
+                "IRU_DEV_CATALOG_TOKEN", CatalogFeeds.TOKEN));
+        HttpResponse<String> synced = control.admin("POST", "/v1/catalog/sync", null);
+        if (synced.statusCode() != 200) {
+            throw new IllegalStateException("catalog sync answered " + synced.statusCode() + ": " + synced.body());
+        }
+        return control;
+    }
+
     /** A plane whose secret store the test holds, to see what was written to it. */
     Plane start(iru.launcher.Plane plane, IruConfig config, iru.foundation.secrets.SecretStore secrets) {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
