@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import iru.interfaces.http.Json;
 import java.util.List;
@@ -25,9 +24,9 @@ class TenantResidencyTest {
     static void start() throws Exception {
         deployment = TestDeployment.create("t_residency");
         control = deployment.start(Plane.control);
-        // The provisioning workers poll every served region on their own: off, so every query seen is the request's.
-        tenantPlane = deployment.start(Plane.tenant, Map.of("IRU_WORKERS", "off"));
-        usOnlyTenantPlane = deployment.start(Plane.tenant, Map.of("IRU_REGIONS", "us", "IRU_WORKERS", "off"));
+        // The provisioning workers poll every served region meanwhile: each request is traced to tell its SQL apart.
+        tenantPlane = deployment.start(Plane.tenant);
+        usOnlyTenantPlane = deployment.start(Plane.tenant, Map.of("IRU_REGIONS", "us"));
         var created = TestDeployment.createTenant(control, "euro-co", "eu");
         euTenantId = created.id();
         euKey = created.key();
@@ -40,14 +39,14 @@ class TenantResidencyTest {
 
     @Test
     void tenantApiAnswersFromTheTenantsRegionalDatabase() throws Exception {
-        tenantPlane.spans().reset();
-        var res = tenantPlane.as(euKey, "GET", "/t/euro-co/v1/tenant", null);
+        RequestTrace trace = RequestTrace.start();
+        var res = tenantPlane.as(euKey, "GET", "/t/euro-co/v1/tenant", null, trace.header());
         assertEquals(200, res.statusCode(), res.body());
         JsonNode tenant = Json.MAPPER.readTree(res.body());
         assertEquals(euTenantId, tenant.get("id").asText());
         assertEquals("eu", tenant.get("region").asText());
         assertEquals("euro-co", tenant.get("name").asText());
-        List<String> databases = sqlDatabases(tenantPlane);
+        List<String> databases = sqlDatabases(trace, tenantPlane);
         assertTrue(databases.contains(deployment.databases.names()[2]), databases.toString()); // t_residency_eu
         assertTrue(!databases.contains(deployment.databases.names()[1]), databases.toString()); // never us
     }
@@ -71,11 +70,13 @@ class TenantResidencyTest {
 
     @Test
     void usOnlyDeploymentRefusesEuTenantWith421AndQueriesNoRegionalDatabase() throws Exception {
-        usOnlyTenantPlane.spans().reset();
-        var res = usOnlyTenantPlane.get("/t/euro-co/v1/tenant");
+        RequestTrace trace = RequestTrace.start();
+        String[] traceparent = trace.header();
+        var res = usOnlyTenantPlane.send(java.net.http.HttpRequest.newBuilder(usOnlyTenantPlane.uri(
+                "/t/euro-co/v1/tenant")).header(traceparent[0], traceparent[1]).GET().build());
         assertEquals(421, res.statusCode(), res.body());
         assertTrue(Json.MAPPER.readTree(res.body()).get("type").asText().endsWith("region-not-served"));
-        List<String> databases = sqlDatabases(usOnlyTenantPlane);
+        List<String> databases = sqlDatabases(trace, usOnlyTenantPlane);
         assertTrue(databases.stream().allMatch(db -> db.equals(deployment.databases.names()[0])),
                 "only the directory may be queried, saw " + databases);
         assertTrue(!databases.isEmpty(), "the directory lookup should be traced");
@@ -95,11 +96,10 @@ class TenantResidencyTest {
         assertEquals(404, status);
     }
 
-    /** The database names of the SQL spans a plane produced (JDBC instrumentation's db.namespace / db.name). */
-    private static List<String> sqlDatabases(TestDeployment.Plane plane) throws InterruptedException {
-        Thread.sleep(100);
-        return plane.spans().getFinishedSpanItems().stream()
-                .filter(s -> s.getKind() == SpanKind.CLIENT)
+    /** The database names of the SQL spans of `trace` (JDBC instrumentation's db.namespace / db.name). */
+    private static List<String> sqlDatabases(RequestTrace trace, TestDeployment.Plane plane)
+            throws InterruptedException {
+        return trace.sqlSpans(plane).stream()
                 .map(TenantResidencyTest::databaseOf)
                 .toList();
     }
