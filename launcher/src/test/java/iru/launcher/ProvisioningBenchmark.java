@@ -44,6 +44,8 @@ class ProvisioningBenchmark {
     static final Duration TOKEN_RUN = Duration.ofSeconds(Integer.getInteger("iru.bench.tokenSeconds", 15));
     /** Tenants whose groups are assigned at once in the bulk phase (each its own application and SCIM server). */
     static final int TENANTS = Integer.getInteger("iru.bench.tenants", 1);
+    /** Latency of every call to the bulk phase's SCIM servers (0: loopback speed). */
+    static final int DOWNSTREAM_MILLIS = Integer.getInteger("iru.bench.downstreamMillis", 0);
     /** Whether the bulk phase first runs the same assignment into throwaway applications (JIT warm-up). */
     static final boolean WARMUP = Boolean.parseBoolean(System.getProperty("iru.bench.warmup", "true"));
     static final List<String> PHASES = List.of(System.getProperty("iru.bench.phases", "bulk,paced,tokens").split(","));
@@ -106,7 +108,8 @@ class ProvisioningBenchmark {
         }
         System.out.println();
         System.out.println("provisioning benchmark (workers at their defaults: IRU_WORKER_COUNT=4, IRU_WORKER_BATCH=10,"
-                + " IRU_WORKER_POLL_MILLIS=500; overrides: " + System.getProperty("iru.bench.env", "none") + ")");
+                + " IRU_WORKER_POLL_MILLIS=500; overrides: " + System.getProperty("iru.bench.env", "none")
+                + (DOWNSTREAM_MILLIS > 0 ? "; bulk downstream " + DOWNSTREAM_MILLIS + " ms per call" : "") + ")");
         table.forEach(System.out::println);
         System.out.println();
     }
@@ -133,6 +136,10 @@ class ProvisioningBenchmark {
             for (int t = 0; t < tenants.size(); t++) {
                 String token = (label.isEmpty() ? "bench-a" : "warm-a") + t;
                 servers.add(LoopbackScimServer.start(token));
+                if (DOWNSTREAM_MILLIS > 0) { // a downstream with a real one's latency: every call takes this long
+                    servers.get(t).delayRandomly(Duration.ofMillis(DOWNSTREAM_MILLIS),
+                            Duration.ofMillis(DOWNSTREAM_MILLIS));
+                }
                 apps.add(app(tenants.get(t), servers.get(t), token));
             }
             Instant committed = Instant.now();
