@@ -58,11 +58,11 @@ final class ScimWiring {
             return Optional.empty();
         }
         ReconciliationSweep sweep = new ReconciliationSweep(router, new TenantDirectory(), config.servedRegions(),
-                provisioning);
+                provisioning, settings.reconcileInterval(), "reconciler-" + java.util.UUID.randomUUID());
         return Optional.of(new PeriodicWorker("scim-reconciliation", settings.reconcileInterval(), () -> {
             var result = sweep.sweep();
             LOG.info("scim.reconciled", Map.of("reconciled", result.reconciled(), "skipped", result.skipped(),
-                    "enqueued", result.enqueued()));
+                    "leased_elsewhere", result.leased(), "enqueued", result.enqueued()));
         }, errors).start());
     }
 

@@ -42,6 +42,13 @@ class ProvisioningBenchmark {
     static final int PACED_PER_SECOND = Integer.getInteger("iru.bench.pacedPerSecond", 50);
     static final int CLIENTS = Integer.getInteger("iru.bench.clients", 8);
     static final Duration TOKEN_RUN = Duration.ofSeconds(Integer.getInteger("iru.bench.tokenSeconds", 15));
+    /** Tenants whose groups are assigned at once in the bulk phase (each its own application and SCIM server). */
+    static final int TENANTS = Integer.getInteger("iru.bench.tenants", 1);
+    /** Latency of every call to the bulk phase's SCIM servers (0: loopback speed). */
+    static final int DOWNSTREAM_MILLIS = Integer.getInteger("iru.bench.downstreamMillis", 0);
+    /** Whether the bulk phase first runs the same assignment into throwaway applications (JIT warm-up). */
+    static final boolean WARMUP = Boolean.parseBoolean(System.getProperty("iru.bench.warmup", "true"));
+    static final List<String> PHASES = List.of(System.getProperty("iru.bench.phases", "bulk,paced,tokens").split(","));
 
     TestDeployment.Plane api;
     TestDeployment.TenantWithKey tenant;
@@ -70,46 +77,102 @@ class ProvisioningBenchmark {
                 throw new AssertionError("catalog sync");
             }
             tenant = TestDeployment.createTenant(control, "bench", "eu");
+            List<TestDeployment.TenantWithKey> tenants = new ArrayList<>(List.of(tenant));
+            for (int t = 1; t < TENANTS; t++) {
+                tenants.add(TestDeployment.createTenant(control, "bench-" + t, "eu"));
+            }
 
             long started = System.nanoTime();
-            List<String> users = ProvisioningEndToEndTest.parallel(IntStream.range(0, USERS + PACED).boxed().toList(), i -> user("b-" + i));
-            List<String> bulk = users.subList(0, USERS);
-            List<String> paced = users.subList(USERS, USERS + PACED);
-            String group = ok("POST", "/groups", "{\"displayName\":\"bench\"}").get("id").asText();
-            ProvisioningEndToEndTest.parallel(bulk, u -> ok("PUT", "/groups/" + group + "/members/" + u, null));
-            System.out.printf("setup: %d users, a group of %d, in %.1f s%n", users.size(), USERS,
-                    (System.nanoTime() - started) / 1e9);
+            List<String> paced = ProvisioningEndToEndTest.parallel(IntStream.range(USERS, USERS + PACED).boxed()
+                    .toList(), i -> user(tenant, "b-" + i));
+            List<String> groups = new ArrayList<>();
+            for (TestDeployment.TenantWithKey t : tenants) {
+                List<String> bulk = ProvisioningEndToEndTest.parallel(IntStream.range(0, USERS).boxed().toList(),
+                        i -> user(t, "b-" + i));
+                String group = ok(t, "POST", "/groups", "{\"displayName\":\"bench\"}").get("id").asText();
+                ProvisioningEndToEndTest.parallel(bulk, u -> ok(t, "PUT", "/groups/" + group + "/members/" + u, null));
+                groups.add(group);
+            }
+            System.out.printf("setup: %d tenant(s), each a group of %d users, %d more users, in %.1f s%n",
+                    tenants.size(), USERS, PACED, (System.nanoTime() - started) / 1e9);
 
-            bulkAssignment(deployment, group);
-            pacedAssignments(deployment, paced);
-            tokens(deployment, group);
+            if (PHASES.contains("bulk")) {
+                bulkAssignment(deployment, tenants, groups);
+            }
+            if (PHASES.contains("paced")) {
+                pacedAssignments(deployment, paced);
+            }
+            if (PHASES.contains("tokens")) {
+                tokens(deployment, groups.get(0));
+            }
         }
         System.out.println();
         System.out.println("provisioning benchmark (workers at their defaults: IRU_WORKER_COUNT=4, IRU_WORKER_BATCH=10,"
-                + " IRU_WORKER_POLL_MILLIS=500; overrides: " + System.getProperty("iru.bench.env", "none") + ")");
+                + " IRU_WORKER_POLL_MILLIS=500; overrides: " + System.getProperty("iru.bench.env", "none")
+                + (DOWNSTREAM_MILLIS > 0 ? "; bulk downstream " + DOWNSTREAM_MILLIS + " ms per call" : "") + ")");
         table.forEach(System.out::println);
         System.out.println();
     }
 
-    /** A group of USERS assigned in one request: events/s as the workers drain the outbox. */
-    void bulkAssignment(TestDeployment deployment, String group) throws Exception {
-        try (LoopbackScimServer server = LoopbackScimServer.start("bench-a")) {
-            String app = app(server, "bench-a");
-            ok("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
+    /**
+     * Each tenant's group of USERS assigned in one request, all tenants at once (one by default): events/s as the
+     * workers drain the outbox, overall and per tenant.
+     */
+    void bulkAssignment(TestDeployment deployment, List<TestDeployment.TenantWithKey> tenants, List<String> groups)
+            throws Exception {
+        if (WARMUP) {
+            // The same work into throwaway applications first: the figure below is of a warm JVM, as a server that
+            // has been running is; this round's own figure is printed too.
+            bulkRound(deployment, tenants, groups, "warm-up (cold JVM): ");
+        }
+        bulkRound(deployment, tenants, groups, "");
+    }
+
+    void bulkRound(TestDeployment deployment, List<TestDeployment.TenantWithKey> tenants, List<String> groups,
+            String label) throws Exception {
+        List<LoopbackScimServer> servers = new ArrayList<>();
+        try {
+            List<String> apps = new ArrayList<>();
+            for (int t = 0; t < tenants.size(); t++) {
+                String token = (label.isEmpty() ? "bench-a" : "warm-a") + t;
+                servers.add(LoopbackScimServer.start(token));
+                if (DOWNSTREAM_MILLIS > 0) { // a downstream with a real one's latency: every call takes this long
+                    servers.get(t).delayRandomly(Duration.ofMillis(DOWNSTREAM_MILLIS),
+                            Duration.ofMillis(DOWNSTREAM_MILLIS));
+                }
+                apps.add(app(tenants.get(t), servers.get(t), token));
+            }
             Instant committed = Instant.now();
-            awaitDrained(deployment, app, server, USERS, Duration.ofMinutes(5));
-            List<ScimRequest> requests = server.requests();
-            Instant last = requests.stream().map(ScimRequest::at).max(Instant::compareTo).orElseThrow();
+            ProvisioningEndToEndTest.parallel(IntStream.range(0, tenants.size()).boxed().toList(), t -> ok(
+                    tenants.get(t), "PUT", "/apps/" + apps.get(t) + "/assignments/groups/" + groups.get(t), null));
+            List<ScimRequest> all = new ArrayList<>();
+            for (int t = 0; t < tenants.size(); t++) {
+                awaitDrained(deployment, apps.get(t), servers.get(t), USERS, Duration.ofMinutes(5));
+            }
+            for (int t = 0; t < tenants.size(); t++) {
+                List<ScimRequest> requests = servers.get(t).requests();
+                all.addAll(requests);
+                Instant last = requests.stream().map(ScimRequest::at).max(Instant::compareTo).orElseThrow();
+                double seconds = Duration.between(committed, last).toNanos() / 1e9;
+                int present = servers.get(t).users().size();
+                table.add(String.format("%sgroup of %d assigned at once%s %8.0f accounts/s  (%d in %.2f s, %d SCIM"
+                        + " calls)   accounts expected %d, present %d, parked %d", label, USERS, tenants.size() == 1 ? ""
+                        : " (tenant " + (t + 1) + " of " + tenants.size() + ")", USERS / seconds, USERS, seconds,
+                        requests.size(), USERS, present, parked(deployment, apps.get(t))));
+                check(USERS, present);
+            }
+            Instant last = all.stream().map(ScimRequest::at).max(Instant::compareTo).orElseThrow();
             double seconds = Duration.between(committed, last).toNanos() / 1e9;
-            long[] lag = requests.stream().filter(ProvisioningBenchmark::created)
+            long[] lag = all.stream().filter(ProvisioningBenchmark::created)
                     .mapToLong(r -> Duration.between(committed, r.at()).toNanos()).toArray();
-            int present = server.users().size();
-            table.add(String.format("group of %d assigned at once      %8.0f accounts/s  (%d in %.2f s, %d SCIM calls)"
-                    + "   accounts expected %d, present %d, parked %d", USERS, USERS / seconds, USERS, seconds,
-                    requests.size(), USERS, present, parked(deployment, app)));
-            table.add(String.format("  time to account (queue wait)      p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms",
-                    ms(lag, 0.50), ms(lag, 0.99), ms(lag, 1.0)));
-            check(USERS, present);
+            if (tenants.size() > 1) {
+                table.add(String.format("  %sall %d tenants together          %8.0f accounts/s  (%d in %.2f s)",
+                        label, tenants.size(), USERS * tenants.size() / seconds, USERS * tenants.size(), seconds));
+            }
+            table.add(String.format("  %stime to account (queue wait)      p50 %8.1f ms   p99 %8.1f ms   max %8.1f ms",
+                    label, ms(lag, 0.50), ms(lag, 0.99), ms(lag, 1.0)));
+        } finally {
+            servers.forEach(LoopbackScimServer::close);
         }
     }
 
@@ -241,13 +304,26 @@ class ProvisioningBenchmark {
     void awaitDrained(TestDeployment deployment, String app, LoopbackScimServer server, int accounts,
             Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
-        // The outbox first: copying the server's accounts every poll would take CPU from the workers measured.
-        while (pending(deployment, app) > 0 || server.users().size() < accounts) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not drained within " + within + ": accounts " + server.users().size()
-                        + " of " + accounts + ", pending " + pending(deployment, app));
+        // One connection for the whole wait, and the outbox first: a new connection per poll, or copying the
+        // server's accounts every poll, would take CPU from the workers measured.
+        try (java.sql.Connection c = deployment.databases.connectAsOwner("eu");
+             var s = c.prepareStatement("select count(*) from provisioning_outbox where app_id = ?::uuid"
+                     + " and parked_at is null")) {
+            s.setString(1, app);
+            while (count(s) > 0 || server.users().size() < accounts) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not drained within " + within + ": accounts " + server.users().size()
+                            + " of " + accounts + ", pending " + count(s));
+                }
+                Thread.sleep(50);
             }
-            Thread.sleep(20);
+        }
+    }
+
+    static long count(java.sql.PreparedStatement s) throws java.sql.SQLException {
+        try (var rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -262,19 +338,27 @@ class ProvisioningBenchmark {
     }
 
     String app(LoopbackScimServer server, String token) throws Exception {
-        String id = ok("POST", "/apps", "{\"templateKey\":\"slack\",\"displayName\":\"Slack\",\"scimBaseUrl\":\""
+        return app(tenant, server, token);
+    }
+
+    String app(TestDeployment.TenantWithKey owner, LoopbackScimServer server, String token) throws Exception {
+        String id = ok(owner, "POST", "/apps", "{\"templateKey\":\"slack\",\"displayName\":\"Slack\",\"scimBaseUrl\":\""
                 + server.baseUri() + "\"}").get("id").asText();
-        ok("PUT", "/apps/" + id + "/scim-credential", "{\"bearerToken\":\"" + token + "\"}");
+        ok(owner, "PUT", "/apps/" + id + "/scim-credential", "{\"bearerToken\":\"" + token + "\"}");
         return id;
     }
 
-    String user(String userName) throws Exception {
-        return ok("POST", "/users", "{\"userName\":\"" + userName + "\",\"email\":\"" + userName
+    String user(TestDeployment.TenantWithKey owner, String userName) throws Exception {
+        return ok(owner, "POST", "/users", "{\"userName\":\"" + userName + "\",\"email\":\"" + userName
                 + "@example.com\",\"givenName\":\"Given\",\"familyName\":\"Family\"}").get("id").asText();
     }
 
     JsonNode ok(String method, String path, String body) throws Exception {
-        HttpResponse<String> res = api.as(tenant.key(), method, "/t/" + tenant.slug() + "/v1" + path, body);
+        return ok(tenant, method, path, body);
+    }
+
+    JsonNode ok(TestDeployment.TenantWithKey owner, String method, String path, String body) throws Exception {
+        HttpResponse<String> res = api.as(owner.key(), method, "/t/" + owner.slug() + "/v1" + path, body);
         if (res.statusCode() >= 300) {
             throw new AssertionError(method + " " + path + " -> " + res.statusCode() + " " + res.body());
         }

@@ -445,4 +445,45 @@ class ScimDeliveryTest {
     static List<String> members(GroupResource group) {
         return group.getMembers() == null ? List.of() : group.getMembers().stream().map(Member::getValue).toList();
     }
+
+    /**
+     * `app_accounts` is a mirror (region V17): a delivery records the account without a journal entry, so without
+     * the tenant's chain lock, and `verify-audit` still passes (the frozen journal keeps the chains whole, the
+     * mirror's rows are not reconciled against it). Re-attaching the journal trigger, or unfreezing the old journal,
+     * fails the check naming it.
+     */
+    @Test
+    void accountsAreAMirrorRecordedOutsideTheJournalChainAndTheSchemaCheckHoldsItToThat() throws Exception {
+        String dora = fx.user(name("dora"));
+        fx.assign(app, dora);
+        String chainHead = "select last_seq from audit_chain_head where tenant_id = '" + fx.tenant.id() + "'";
+        String before = fx.deployment.queryAsOwner("eu", chainHead);
+        assertDelivered(deliverUser(dora));
+        assertTrue(fx.remoteId(app, "user", dora).isPresent());
+        assertEquals(before, fx.deployment.queryAsOwner("eu", chainHead), "the delivery wrote no journal entry");
+
+        var clean = fx.deployment.run("verify-audit", "--region", "eu");
+        assertEquals(0, clean.exitCode(), clean.output());
+        assertTrue(clean.output().contains("mirror=[app_accounts]"), clean.output());
+        try (var c = fx.deployment.databases.connectAsOwner("eu"); var s = c.createStatement()) {
+            s.execute("create trigger app_accounts_audit after insert or update or delete on app_accounts"
+                    + " for each row execute function audit_append()");
+            s.execute("drop trigger audit_app_accounts_append_only on audit_app_accounts");
+        }
+        try {
+            var verify = fx.deployment.run("verify-audit", "--region", "eu");
+            assertEquals(1, verify.exitCode(), verify.output());
+            assertTrue(verify.output().contains("app_accounts: is declared mirror but trigger app_accounts_audit"
+                    + " still journals it"), verify.output());
+            assertTrue(verify.output().contains("audit_app_accounts: trigger audit_app_accounts_append_only is"
+                    + " missing"), verify.output());
+        } finally {
+            try (var c = fx.deployment.databases.connectAsOwner("eu"); var s = c.createStatement()) {
+                s.execute("drop trigger app_accounts_audit on app_accounts");
+                s.execute("create trigger audit_app_accounts_append_only before update or delete on"
+                        + " audit_app_accounts for each row execute function audit_journal_is_append_only()");
+            }
+        }
+        assertEquals(0, fx.deployment.run("verify-audit", "--region", "eu").exitCode());
+    }
 }

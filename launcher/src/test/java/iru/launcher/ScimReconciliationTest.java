@@ -9,8 +9,10 @@ import com.unboundid.scim2.common.types.GroupResource;
 import com.unboundid.scim2.common.types.UserResource;
 import iru.application.provisioning.DeliveryOutcome;
 import iru.application.provisioning.ProvisioningSubject;
+import iru.domain.tenant.TenantDirectory;
 import iru.interfaces.http.Json;
 import iru.interfaces.provisioning.ReconciliationReport;
+import iru.interfaces.provisioning.ReconciliationSweep;
 import iru.interfaces.provisioning.ScimProvisioning;
 import iru.testkit.scim.LoopbackScimServer;
 import java.time.Duration;
@@ -144,5 +146,62 @@ class ScimReconciliationTest {
             assertEquals(502, down.statusCode(), down.body());
             assertTrue(down.body().contains("https://iru.dev/problems/upstream-unavailable"), down.body());
         }
+    }
+
+    /**
+     * Every tenant plane and `iru workers` process runs the periodic pass; the application's lease (region V17)
+     * makes it one reconciliation per application per interval across them: two instances sweeping at the same
+     * moment reconcile it once, sweeping again within the interval not at all, and once the interval has passed,
+     * once more.
+     */
+    @Test
+    void twoInstancesSweepingTogetherReconcileAnApplicationOncePerInterval() throws Exception {
+        try (LoopbackScimServer server = LoopbackScimServer.start("lease-token")) {
+            String app = fx.app(server.baseUri().toString(), "lease-token");
+            Duration interval = Duration.ofSeconds(3);
+            List<ReconciliationSweep> instances = List.of(
+                    new ReconciliationSweep(fx.router, new TenantDirectory(), Set.of(fx.location.region()), scim,
+                            interval, "instance-a"),
+                    new ReconciliationSweep(fx.router, new TenantDirectory(), Set.of(fx.location.region()), scim,
+                            interval, "instance-b"));
+            long started = System.nanoTime();
+            sweepTogether(instances);
+            assertEquals(1, listings(server), "two instances at once: one reconciliation");
+            sweepTogether(instances);
+            assertEquals(1, listings(server), "within the interval: none more");
+            assertTrue(System.nanoTime() - started < interval.toNanos(), "the sweeps ran within one interval");
+
+            Thread.sleep(interval.toMillis() + 200);
+            sweepTogether(instances);
+            assertEquals(2, listings(server), "the next interval: exactly one more");
+            assertEquals(1, Long.parseLong(fx.deployment.queryAsOwner("eu", "select count(*) from"
+                    + " app_reconciliation_leases where app_id = '" + app + "'")));
+        }
+    }
+
+    static void sweepTogether(List<ReconciliationSweep> instances) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(instances.size());
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<ReconciliationSweep.Result>> results = new java.util.ArrayList<>();
+            for (ReconciliationSweep instance : instances) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return instance.sweep();
+                }));
+            }
+            start.countDown();
+            for (var result : results) {
+                result.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** How many times the application's users were listed (each reconciliation lists `GET /Users` once). */
+    static long listings(LoopbackScimServer server) {
+        return server.requests().stream().filter(r -> r.method().equals("GET") && r.path().equals("/Users"))
+                .count();
     }
 }

@@ -93,6 +93,12 @@ public final class ProvisioningState {
                 accounts.groupRemoteIdsOf(c, tenant.id(), appId, userId)));
     }
 
+    /** Remote ids of the provisioned groups of the application the user is a member of, read now. */
+    public List<String> groupsOf(TenantLocation tenant, UUID appId, UUID userId) {
+        return tx.run("provisioning.read-user-groups", tenant, c -> accounts.groupRemoteIdsOf(c, tenant.id(), appId,
+                userId));
+    }
+
     public GroupTarget group(TenantLocation tenant, UUID appId, UUID groupId) {
         return tx.run("provisioning.read-group", tenant, c -> new GroupTarget(apps.find(c, tenant.id(), appId),
                 groups.find(c, tenant.id(), groupId), accounts.groupAssigned(c, tenant.id(), appId, groupId),

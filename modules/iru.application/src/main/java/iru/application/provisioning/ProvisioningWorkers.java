@@ -28,11 +28,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,10 +48,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * The provisioning workers: `count` per served region, each claiming a small batch of due subjects across tenants,
- * then delivering them one at a time, each recorded in its tenant's own routed transaction. Everything runs on the
- * workers' own router (own pools) and own threads, so a downstream that hangs holds only these. A delivery is bounded
- * by the delivery timeout; on {@link #close} the workers stop claiming, interrupt the delivery in progress and hand
- * back every lease they still hold, so another worker delivers those records.
+ * delivering the batch's subjects at the same time (one lease per subject, so per-subject order holds), and recording
+ * the batch's outcomes in one routed transaction per tenant. Everything runs on the workers' own router (own pools)
+ * and own threads, so a downstream that hangs holds only these. A delivery is bounded by the delivery timeout; on
+ * {@link #close} the workers stop claiming, interrupt the deliveries in progress, record what was delivered and hand
+ * back every other lease they hold, so another worker delivers those records.
  *
  * <p>They also publish the outbox's gauges per served region (`iru_provisioning_outbox_pending`, `_parked`,
  * `_oldest_pending_seconds`, label `region` only): one thread reads the aggregates every {@link #STATS_INTERVAL}
@@ -151,13 +154,8 @@ public final class ProvisioningWorkers implements AutoCloseable {
                 }
                 continue;
             }
-            // One directory lookup per tenant per batch, not per task: a batch takes well under a lease.
-            Map<TenantId, Optional<TenantLocation>> locations = new HashMap<>();
-            for (int i = 0; i < batch.size(); i++) {
-                if (!running || !process(region, batch.get(i), locations)) {
-                    releaseAll(region, batch.subList(i, batch.size()));
-                    return;
-                }
+            if (!deliverBatch(region, batch)) {
+                return;
             }
         }
     }
@@ -178,57 +176,132 @@ public final class ProvisioningWorkers implements AutoCloseable {
         }
     }
 
-    /** Delivers one claimed subject and records the outcome; false if the worker was stopped meanwhile. */
-    private boolean process(Region region, OutboxLease lease, Map<TenantId, Optional<TenantLocation>> locations) {
-        var builder = telemetry.tracer().spanBuilder("provisioning.deliver").setSpanKind(SpanKind.INTERNAL)
-                .setNoParent().setAttribute(TENANT, lease.tenant().toString()).setAttribute(CAUSE, lease.cause())
-                .setAttribute(ATTEMPT, (long) lease.attempt());
-        lease.traceparent().flatMap(ProvisioningWorkers::remoteContext).ifPresent(builder::addLink);
-        Span span = builder.startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            Optional<TenantLocation> location = locations.get(lease.tenant());
-            if (location == null) {
-                location = router.inDirectoryTransaction(c -> directory.findById(c, lease.tenant()));
-                locations.put(lease.tenant(), location);
+    /** One claimed subject on its way: its span and its delivery (done at once when there is nothing to call). */
+    private record InFlight(OutboxLease lease, Span span, Future<DeliveryOutcome> call) {
+    }
+
+    /**
+     * Delivers a claimed batch and records the outcomes. The batch's subjects are delivered at the same time: a claim
+     * leases each subject once, and its later rows stay unclaimable until this lease ends, so per-subject order holds
+     * while the calls for different subjects overlap. Each call is bounded by the delivery timeout (all start
+     * together: one deadline). The outcomes are recorded in one transaction per tenant. False if the worker was
+     * stopped meanwhile: what was delivered is still recorded (so never sent again), the rest is handed back.
+     */
+    private boolean deliverBatch(Region region, List<OutboxLease> batch) {
+        List<InFlight> flights = start(batch);
+        long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos();
+        Map<InFlight, DeliveryOutcome> outcomes = new LinkedHashMap<>();
+        boolean stopped = false;
+        for (InFlight flight : flights) {
+            if (stopped) {
+                flight.call().cancel(true);
+                continue;
             }
-            TenantLocation tenant = location.orElse(null);
-            DeliveryOutcome outcome;
-            if (location.isEmpty()) {
-                outcome = new DeliveryOutcome.Rejected("tenant " + lease.tenant() + " is not in the directory");
-            } else {
-                Future<DeliveryOutcome> call = deliveries.submit(Context.current().wrap(
-                        () -> delivery.deliver(tenant, task(lease))));
-                try {
-                    outcome = call.get(settings.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    call.cancel(true);
-                    outcome = new DeliveryOutcome.RetryLater("delivery abandoned after "
-                            + settings.deliveryTimeout().toSeconds() + " s", Optional.empty());
-                } catch (ExecutionException e) {
-                    report("provisioning.delivery-failed", e.getCause());
-                    outcome = new DeliveryOutcome.RetryLater("delivery failed: "
-                            + e.getCause().getClass().getSimpleName(), Optional.empty());
-                } catch (InterruptedException e) {
-                    call.cancel(true);
-                    span.setAttribute(OUTCOME, "abandoned");
-                    count(region, "abandoned");
-                    return false;
-                }
+            try {
+                outcomes.put(flight, flight.call().get(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                flight.call().cancel(true);
+                outcomes.put(flight, new DeliveryOutcome.RetryLater("delivery abandoned after "
+                        + settings.deliveryTimeout().toSeconds() + " s", Optional.empty()));
+            } catch (ExecutionException e) {
+                report("provisioning.delivery-failed", e.getCause());
+                outcomes.put(flight, new DeliveryOutcome.RetryLater("delivery failed: "
+                        + e.getCause().getClass().getSimpleName(), Optional.empty()));
+            } catch (InterruptedException e) {
+                flight.call().cancel(true);
+                stopped = true;
             }
-            String recorded = record(region, lease, outcome);
-            span.setAttribute(OUTCOME, recorded);
-            count(region, recorded);
-            return true;
-        } catch (RuntimeException e) {
-            Telemetry.recordFailure(span, e);
-            if (!running) {
-                return false; // interrupted by shutdown mid-statement: its lease is handed back, not an error
-            }
-            report("provisioning.task-failed", e); // the lease expires and another worker takes the record
-            return true;
-        } finally {
-            span.end();
         }
+        stopped |= !running;
+        if (stopped) {
+            Thread.interrupted(); // the pool refuses to lend a connection to an interrupted thread
+        }
+        List<InFlight> unrecorded = recordAll(region, outcomes);
+        List<OutboxLease> unfinished = new ArrayList<>();
+        for (InFlight flight : flights) {
+            if (!outcomes.containsKey(flight)) {
+                flight.span().setAttribute(OUTCOME, "abandoned");
+                flight.span().end();
+                count(region, "abandoned");
+                unfinished.add(flight.lease());
+            } else if (stopped && unrecorded.contains(flight)) {
+                unfinished.add(flight.lease()); // interrupted by shutdown mid-statement: handed back, not left to expire
+            }
+        }
+        if (!unfinished.isEmpty()) {
+            releaseAll(region, unfinished);
+        }
+        return !stopped;
+    }
+
+    /** Starts every delivery of the batch, each in its own span linked to the request that caused it. */
+    private List<InFlight> start(List<OutboxLease> batch) {
+        // One directory lookup per tenant per batch, not per task: a batch takes well under a lease.
+        Map<TenantId, Optional<TenantLocation>> locations = new HashMap<>();
+        List<InFlight> flights = new ArrayList<>();
+        for (OutboxLease lease : batch) {
+            var builder = telemetry.tracer().spanBuilder("provisioning.deliver").setSpanKind(SpanKind.INTERNAL)
+                    .setNoParent().setAttribute(TENANT, lease.tenant().toString()).setAttribute(CAUSE, lease.cause())
+                    .setAttribute(ATTEMPT, (long) lease.attempt());
+            lease.traceparent().flatMap(ProvisioningWorkers::remoteContext).ifPresent(builder::addLink);
+            Span span = builder.startSpan();
+            Future<DeliveryOutcome> call;
+            try {
+                Optional<TenantLocation> location = locations.get(lease.tenant());
+                if (location == null) {
+                    location = router.inDirectoryTransaction(c -> directory.findById(c, lease.tenant()));
+                    locations.put(lease.tenant(), location);
+                }
+                if (location.isEmpty()) {
+                    call = CompletableFuture.completedFuture(new DeliveryOutcome.Rejected("tenant " + lease.tenant()
+                            + " is not in the directory"));
+                } else {
+                    TenantLocation tenant = location.get();
+                    call = deliveries.submit(Context.current().with(span).wrap(
+                            () -> delivery.deliver(tenant, task(lease))));
+                }
+            } catch (RuntimeException e) {
+                Telemetry.recordFailure(span, e);
+                call = CompletableFuture.failedFuture(e);
+            }
+            flights.add(new InFlight(lease, span, call));
+        }
+        return flights;
+    }
+
+    /**
+     * Records the outcomes, one transaction per tenant: a tenant's results of one batch commit together. Returns the
+     * flights whose transaction failed: their leases expire and another worker delivers those records again.
+     */
+    private List<InFlight> recordAll(Region region, Map<InFlight, DeliveryOutcome> outcomes) {
+        Map<TenantId, List<InFlight>> byTenant = new LinkedHashMap<>();
+        outcomes.keySet().forEach(f -> byTenant.computeIfAbsent(f.lease().tenant(), t -> new ArrayList<>()).add(f));
+        List<InFlight> unrecorded = new ArrayList<>();
+        byTenant.forEach((tenant, flights) -> {
+            try {
+                List<String> recorded = router.inTransaction(region, tenant.value(), c -> {
+                    List<String> names = new ArrayList<>();
+                    for (InFlight flight : flights) {
+                        names.add(record(c, flight.lease(), outcomes.get(flight)));
+                    }
+                    return names;
+                });
+                for (int i = 0; i < flights.size(); i++) {
+                    flights.get(i).span().setAttribute(OUTCOME, recorded.get(i));
+                    count(region, recorded.get(i));
+                }
+            } catch (RuntimeException e) {
+                flights.forEach(f -> Telemetry.recordFailure(f.span(), e));
+                unrecorded.addAll(flights);
+                if (running) {
+                    report("provisioning.task-failed", e);
+                }
+            } finally {
+                flights.forEach(f -> f.span().end());
+            }
+        });
+        return unrecorded;
     }
 
     private void gauge(Region region, AtomicReference<OutboxStats> latest, String name, String unit,
@@ -264,8 +337,10 @@ public final class ProvisioningWorkers implements AutoCloseable {
                 .increment();
     }
 
-    private String record(Region region, OutboxLease lease, DeliveryOutcome outcome) {
-        return router.inTransaction(region, lease.tenant().value(), c -> switch (outcome) {
+    /** Records one outcome in the tenant's transaction `c`; the name of what was recorded. */
+    private String record(java.sql.Connection c, OutboxLease lease, DeliveryOutcome outcome)
+            throws java.sql.SQLException {
+        return switch (outcome) {
             case DeliveryOutcome.Delivered d -> {
                 outbox.complete(c, lease.tenant(), lease.token());
                 yield "delivered";
@@ -284,7 +359,7 @@ public final class ProvisioningWorkers implements AutoCloseable {
                         r.reason());
                 yield "retry";
             }
-        });
+        };
     }
 
     /** Hands leases back so another worker takes them at once; the stop bound, not a failure here, ends shutdown. */

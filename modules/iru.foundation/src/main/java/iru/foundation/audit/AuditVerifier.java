@@ -50,6 +50,10 @@ public final class AuditVerifier {
         long entries = 0;
         try (Connection c = database.getConnection()) {
             List<String> tables = JournalSchemaCheck.tenantTables(c);
+            // A mirror's frozen journal still holds links of the chains, but its live rows have moved on without it.
+            Map<String, String> classes = JournalSchemaCheck.tableClasses(c);
+            List<String> journaledRows = tables.stream()
+                    .filter(table -> !JournalSchemaCheck.MIRROR.equals(classes.get(table))).toList();
             c.setAutoCommit(false);
             for (UUID tenant : tenants) {
                 try (PreparedStatement s = c.prepareStatement("select set_config('iru.tenant_id', ?, true)")) {
@@ -57,7 +61,7 @@ public final class AuditVerifier {
                     s.execute();
                 }
                 entries += JournalChainCheck.check(c, name, tables, tenant, findings);
-                RowJournalReconciliation.check(c, name, tables, tenant, findings);
+                RowJournalReconciliation.check(c, name, journaledRows, tenant, findings);
                 c.commit();
             }
             c.setAutoCommit(true);

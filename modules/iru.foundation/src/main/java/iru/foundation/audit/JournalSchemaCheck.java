@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Proves every tenant-scoped table (a base table with a `tenant_id` column) is isolated and journaled: row-level
- * security enabled, forced and with exactly the tenant policy; a journal `audit_T` with every column of T (same
- * names and types), the audit columns, and possibly columns T has since dropped; the trigger that writes it; and the triggers that keep the journal append-only.
+ * Proves every tenant-scoped table (a base table with a `tenant_id` column) is isolated and checked against its
+ * declared class: row-level security enabled, forced and with exactly the tenant policy; for a journaled table, a
+ * journal `audit_T` with every column of T (same names and types), the audit columns, and possibly columns T has since
+ * dropped; the trigger that writes it; and the triggers that keep the journal append-only. Unjournaled classes
+ * (ephemeral, queue, mirror) must not be journaled; a mirror may keep a frozen, still append-only journal.
  */
 final class JournalSchemaCheck {
     static final Map<String, String> AUDIT_COLUMNS;
@@ -38,6 +40,8 @@ final class JournalSchemaCheck {
     static final String EPHEMERAL = "ephemeral";
     static final String SECURITY_EVENT = "security-event";
     static final String QUEUE = "queue";
+    /** What we know of state held outside (a downstream application's accounts): isolated, not row-journaled. */
+    static final String MIRROR = "mirror";
     /** The one policy a queue has besides the tenant policy: for the table's owner, so its claim function sees all. */
     static final String QUEUE_CLAIM_POLICY = "queue_claim";
 
@@ -72,13 +76,14 @@ final class JournalSchemaCheck {
             checkIsolation(c, database, table, QUEUE.equals(declared), findings);
             if (declared == null) {
                 findings.add(new AuditFinding(database, table, "is in no table class: declare it with"
-                        + " audit_attach (journaled), tenant_ephemeral (ephemeral) or tenant_queue (queue) in its"
-                        + " migration"));
+                        + " audit_attach (journaled), tenant_ephemeral (ephemeral), tenant_queue (queue) or"
+                        + " tenant_mirror (mirror) in its migration"));
                 continue;
             }
             switch (declared) {
                 case EPHEMERAL -> checkEphemeral(c, database, table, findings);
                 case QUEUE -> checkUnjournaled(c, database, table, QUEUE, findings);
+                case MIRROR -> checkMirror(c, database, table, findings);
                 case SECURITY_EVENT -> {
                     checkJournal(c, database, table, findings);
                     checkInsertOnly(c, database, table, findings);
@@ -204,6 +209,39 @@ final class JournalSchemaCheck {
         }
     }
 
+    /**
+     * A mirror writes no journal: a journaling trigger on it would put its writes back behind the tenant's chain lock
+     * under a class that says otherwise. A journal it had before it became a mirror stays, frozen: its entries are
+     * links of the tenants' chains, so it must still refuse updates, deletes and truncation.
+     */
+    private static void checkMirror(Connection c, String database, String table, List<AuditFinding> findings)
+            throws SQLException {
+        if (hasTrigger(c, table, table + "_audit")) {
+            findings.add(new AuditFinding(database, table, "is declared mirror but trigger " + table
+                    + "_audit still journals it"));
+        }
+        String journal = "audit_" + table;
+        if (!columns(c, journal).isEmpty()) {
+            requireTrigger(c, database, journal, journal + "_append_only", findings);
+            requireTrigger(c, database, journal, journal + "_no_truncate", findings);
+        }
+    }
+
+    private static boolean hasTrigger(Connection c, String table, String trigger) throws SQLException {
+        return exists(c, "select 1 from pg_trigger where tgrelid = to_regclass(?) and tgname = ?", table, trigger);
+    }
+
+    /** Whether `sql`, given the public table `table` and a name within it, finds a row. */
+    private static boolean exists(Connection c, String sql, String table, String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, "public." + quote(table));
+            s.setString(2, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** A security event, once written, is a fact: nobody but the owner may change or remove it. */
     private static void checkInsertOnly(Connection c, String database, String table, List<AuditFinding> findings)
             throws SQLException {
@@ -295,14 +333,8 @@ final class JournalSchemaCheck {
     }
 
     private static boolean nullable(Connection c, String table, String column) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "select not attnotnull from pg_attribute where attrelid = to_regclass(?) and attname = ?")) {
-            s.setString(1, "public." + quote(table));
-            s.setString(2, column);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
+        return exists(c, "select 1 from pg_attribute where attrelid = to_regclass(?) and attname = ?"
+                + " and not attnotnull", table, column);
     }
 
     static Map<String, String> columns(Connection c, String table) throws SQLException {

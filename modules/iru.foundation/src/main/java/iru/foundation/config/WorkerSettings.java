@@ -7,9 +7,10 @@ import java.util.Objects;
  * The provisioning workers of the tenant plane (and of `iru workers`).
  *
  * @param enabled         `IRU_WORKERS=off` turns them off (another deployment runs them, or nothing should be sent)
- * @param count           workers per served region; each delivers one task at a time
+ * @param count           workers per served region; each delivers the subjects of its claimed batch at once
  * @param poolMax         connections of the workers' own pool per database: sign-in never waits behind a delivery
- * @param batch           subjects one claim leases; small, so a stopping worker hands little back
+ * @param batch           subjects one claim leases (the calls one worker has in flight); small, so a stopping worker
+ *                        hands little back
  * @param lease           how long a claim is exclusive; longer than `deliveryTimeout`, so a live worker keeps it
  * @param deliveryTimeout a delivery still running after this is abandoned (interrupted) and retried later
  * @param maxAttempts     failed deliveries after which a record is parked (a `Rejected` one parks at once)

@@ -99,7 +99,7 @@ final class ScimDelivery implements ProvisioningDelivery {
         // The groups are read AFTER the account is recorded: a group pushed meanwhile read its members before this
         // account existed, and the groups read before the POST do not include it yet.
         if (sent.isNew() || (attempt > 1 && sent.answer().isPresent())) {
-            joinGroups(scim, sent.answer().get().id(), state.user(tenant, appId, subject.id()).groups());
+            joinGroups(scim, sent.answer().get().id(), state.groupsOf(tenant, appId, subject.id()));
         }
         return recorded;
     }
