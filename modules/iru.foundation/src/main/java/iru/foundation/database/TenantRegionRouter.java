@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.hibernate.JDBCException;
 
 /**
  * The only way to run SQL against tenant data. Every transaction goes to the pool of the tenant's region and sets
@@ -104,6 +105,12 @@ public final class TenantRegionRouter {
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);
+        } catch (JDBCException e) {
+            // Hibernate's own type around the driver's exception (a connection the server ended mid-session arrives
+            // as a GenericJDBCException): the same failure as plain JDBC work's, so callers judge it the same way.
+            DataAccessException failure = new DataAccessException(e.getSQLException());
+            failure.addSuppressed(e);
+            throw failure;
         }
     }
 

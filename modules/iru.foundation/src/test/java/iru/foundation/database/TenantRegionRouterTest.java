@@ -146,4 +146,50 @@ class TenantRegionRouterTest {
         assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
+
+    /**
+     * A connection the server ends in the middle of a transaction (PostgreSQL stopping, an administrator, a failover)
+     * is a connection failure whichever way the work used it: plain JDBC or a Hibernate session, whose exceptions are
+     * its own types around the SQLException. Mapped to 503 at the HTTP edge; a 500 here was a restart under load.
+     */
+    @Test
+    void aConnectionEndedByTheServerMidTransactionIsAConnectionFailureForJdbcAndHibernateWork() throws Exception {
+        try (RegionalDatabases pools = open(Map.of());
+             OrmSessions orm = OrmSessions.create(java.util.List.of())) {
+            TenantRegionRouter router = new TenantRegionRouter(pools);
+            TransactionWork<Object> jdbc = c -> {
+                terminate(c);
+                return c.createStatement().executeQuery("select 1");
+            };
+            TransactionWork<Object> hibernate = c -> {
+                terminate(c);
+                return orm.inSession(c, s -> s.createNativeQuery("select 1", Integer.class).getSingleResult());
+            };
+            for (TransactionWork<Object> work : java.util.List.of(jdbc, hibernate)) {
+                var e = assertThrows(DataAccessException.class, () -> router.inTransaction(Region.EU,
+                        UUID.randomUUID(), work));
+                assertTrue(e.isConnectionFailure(), e.sqlState() + " " + e);
+            }
+            assertEquals(1, (int) router.inRegionTransaction(Region.EU, c -> {
+                try (ResultSet rs = c.createStatement().executeQuery("select 1")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }), "the pool replaced the ended connections");
+        }
+    }
+
+    /** Ends the backend of `c` from another session, as the owner, and waits until it is gone. */
+    private static void terminate(java.sql.Connection c) throws java.sql.SQLException {
+        int pid;
+        try (ResultSet rs = c.createStatement().executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        try (var owner = databases.connectAsOwner("eu");
+             ResultSet rs = owner.createStatement().executeQuery("select pg_terminate_backend(" + pid + ", 5000)")) {
+            rs.next();
+            assertTrue(rs.getBoolean(1), "backend " + pid + " ended");
+        }
+    }
 }
