@@ -48,12 +48,6 @@ class UserEntity extends VersionedRow {
         write(user.profile(), user.status());
     }
 
-    /** Applies a change of profile or status and records it (next version, stamped now). */
-    void change(UserProfile profile, UserStatus status) {
-        write(profile, status);
-        changed();
-    }
-
     private void write(UserProfile p, UserStatus status) {
         this.userName = p.userName();
         this.email = p.email();
