@@ -28,7 +28,11 @@ import org.junit.jupiter.api.Test;
  * `POST /Users` per account).
  */
 class ProvisioningSigtermIT {
-    static final int USERS = 40;
+    /**
+     * Three times what the default workers have in flight at once (4 workers x a batch of 10, delivered in
+     * parallel): the SIGTERM comes while the first wave is in flight and the rest still queued.
+     */
+    static final int USERS = 120;
 
     @Test
     void sigtermMidDeliveryThenASecondPlaneEndsExactWithNoAccountCreatedTwice() throws Exception {

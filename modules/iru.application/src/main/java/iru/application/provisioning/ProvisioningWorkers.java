@@ -279,7 +279,11 @@ public final class ProvisioningWorkers implements AutoCloseable {
         outcomes.keySet().forEach(f -> byTenant.computeIfAbsent(f.lease().tenant(), t -> new ArrayList<>()).add(f));
         List<InFlight> unrecorded = new ArrayList<>();
         byTenant.forEach((tenant, flights) -> {
-            try {
+            // The statements' own span: each delivery's span has ended its call by now, and belongs to one task only.
+            Span recording = telemetry.tracer().spanBuilder("provisioning.record").setSpanKind(SpanKind.INTERNAL)
+                    .setNoParent().setAttribute(TENANT, tenant.toString()).setAttribute(CLAIMED, (long) flights.size())
+                    .startSpan();
+            try (Scope ignored = recording.makeCurrent()) {
                 List<String> recorded = router.inTransaction(region, tenant.value(), c -> {
                     List<String> names = new ArrayList<>();
                     for (InFlight flight : flights) {
@@ -292,12 +296,14 @@ public final class ProvisioningWorkers implements AutoCloseable {
                     count(region, recorded.get(i));
                 }
             } catch (RuntimeException e) {
+                Telemetry.recordFailure(recording, e);
                 flights.forEach(f -> Telemetry.recordFailure(f.span(), e));
                 unrecorded.addAll(flights);
                 if (running) {
                     report("provisioning.task-failed", e);
                 }
             } finally {
+                recording.end();
                 flights.forEach(f -> f.span().end());
             }
         });
