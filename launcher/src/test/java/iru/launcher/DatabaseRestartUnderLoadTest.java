@@ -26,8 +26,13 @@ import org.junit.jupiter.api.Test;
 class DatabaseRestartUnderLoadTest {
     /** IRU_DB_CONNECT_TIMEOUT_SECONDS here: how long a request may wait for a connection before its 503. */
     static final Duration CONNECT_BOUND = Duration.ofSeconds(1);
+    /**
+     * The longest a request may wait for a connection: the connect timeout plus one validation of a borrowed idle
+     * connection, which HikariCP does not count in it (`RegionalDatabases` sets it to half the connect timeout).
+     */
+    static final Duration WAIT_BOUND = CONNECT_BOUND.plus(CONNECT_BOUND.dividedBy(2));
     /** What a refused request may take beyond the bound (the request's own work, a busy 2-core machine). */
-    static final Duration SLACK = Duration.ofMillis(750);
+    static final Duration SLACK = Duration.ofMillis(500);
     static final Duration OUTAGE = Duration.ofSeconds(10);
     static final Duration RECOVERY = Duration.ofSeconds(10);
     static final Map<String, String> PLANE = Map.ofEntries(
@@ -99,10 +104,12 @@ class DatabaseRestartUnderLoadTest {
                     .filter(o -> o.kind().equals("user") || o.kind().equals("member")).toList();
             assertTrue(writes.size() >= 3, "writes were attempted during the outage: " + writes);
             assertTrue(writes.stream().allMatch(o -> o.status() == 503), "writes during the outage: " + writes);
-            Duration bound = CONNECT_BOUND.plus(SLACK);
+            Duration bound = WAIT_BOUND.plus(SLACK);
             List<ReliabilityLoad.Outcome> slow = all.stream().filter(o -> o.status() == 503)
                     .filter(o -> o.took().compareTo(bound) > 0).toList();
-            assertEquals(List.of(), slow, "refusals slower than " + bound.toMillis() + " ms");
+            assertEquals(List.of(), slow.stream().map(o -> o + ", sent " + (o.sent() - stopping) / 1_000_000
+                    + " ms after the stop began (" + (stopped - stopping) / 1_000_000 + " ms to stop)").toList(),
+                    "refusals slower than " + bound.toMillis() + " ms");
 
             // Recovery without a restart of ours, within seconds.
             Duration recovery = Duration.ofNanos(recovered - started);
@@ -138,7 +145,7 @@ class DatabaseRestartUnderLoadTest {
                     load.acknowledgedUsers().size() + load.acknowledgedMembers().size(),
                     load.acknowledgedUsers().size(), load.acknowledgedMembers().size(),
                     all.stream().filter(o -> o.kind().equals("token") && o.acknowledged()).count(), refused,
-                    maxRefusalMillis, CONNECT_BOUND.toMillis(), SLACK.toMillis(), recovery.toMillis() / 1e3,
+                    maxRefusalMillis, WAIT_BOUND.toMillis(), SLACK.toMillis(), recovery.toMillis() / 1e3,
                     relistened, deliveries);
             assertTrue(recovery.compareTo(RECOVERY) < 0, "recovered after " + recovery);
         } finally {

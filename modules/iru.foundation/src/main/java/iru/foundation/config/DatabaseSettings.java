@@ -21,7 +21,9 @@ import java.util.Set;
  * @param controlRuntime the control plane's runtime role (`iru_control`): owns nothing, cannot read or write users,
  *                       groups or applications
  * @param poolMax        maximum connections per pool; bounded so one region cannot starve the database server
- * @param connectTimeout how long a pool waits for its database at startup before the process gives up
+ * @param connectTimeout how long a pool waits for its database at startup before the process gives up, and how
+ *                       long a request waits for a connection before it is refused (plus at most half of it for
+ *                       validating a borrowed idle connection)
  * @param iamAuthentication log in with RDS IAM tokens instead of passwords (AWS: no standing database password)
  * @param directoryAwsRegion the AWS region of the directory database, for signing its IAM tokens
  * @param maxLifetime    how long a pooled connection lives before the pool replaces it; with IAM logins below the

@@ -123,7 +123,11 @@ public final class RegionalDatabases implements AutoCloseable {
             DatabaseLogin login, DatabaseCredentials credentials, int poolMax,
             Optional<MetricsTrackerFactory> tracking) {
         Properties driver = new Properties();
-        driver.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
+        String timeoutSeconds = String.valueOf(Math.max(1, settings.connectTimeout().toSeconds()));
+        driver.setProperty("connectTimeout", timeoutSeconds);
+        // A server that accepts the socket but does not answer the login (a postmaster shutting down or starting)
+        // must not hold the pool's connection adder longer than a TCP connect may take.
+        driver.setProperty("loginTimeout", timeoutSeconds);
         driver.setProperty("ApplicationName", "iru-" + poolName);
         HikariConfig config = new HikariConfig();
         config.setPoolName("iru-" + poolName);
@@ -132,6 +136,10 @@ public final class RegionalDatabases implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, poolMax));
         long timeoutMillis = settings.connectTimeout().toMillis();
         config.setConnectionTimeout(Math.max(250, timeoutMillis));
+        // A request waits for a connection at most the connection timeout plus one validation of a borrowed idle
+        // connection (HikariCP does not count the validation in the timeout; its default is 5 s), so a refusal while
+        // the database is down or going down comes within 1.5 times IRU_DB_CONNECT_TIMEOUT_SECONDS.
+        config.setValidationTimeout(Math.max(250, timeoutMillis / 2));
         config.setInitializationFailTimeout(timeoutMillis);
         config.setAutoCommit(true);
         // Below the IAM token lifetime with IRU_DB_AUTH=iam (checked by DatabaseSettings), so every live connection
