@@ -12,6 +12,12 @@ import java.util.logging.Logger;
  * lines as our own {@link StructuredLog}, so an operator greps one format.
  */
 public final class JsonLogging {
+    /**
+     * The loggers whose level we set, held here: the log manager keeps loggers only weakly, so a level set on one
+     * nobody references is lost at the next GC (libraries then log at INFO again).
+     */
+    private static final java.util.List<Logger> QUIETED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private JsonLogging() {
     }
 
@@ -21,9 +27,11 @@ public final class JsonLogging {
         root.setLevel(Level.INFO);
         root.addHandler(new JsonLineHandler());
         // Chatty at INFO and of no use to an operator reading our lines.
-        Logger.getLogger("org.hibernate").setLevel(Level.WARNING);
-        Logger.getLogger("org.flywaydb").setLevel(Level.WARNING);
-        Logger.getLogger("com.zaxxer.hikari").setLevel(Level.WARNING);
+        for (String chatty : java.util.List.of("org.hibernate", "org.flywaydb", "com.zaxxer.hikari")) {
+            Logger logger = Logger.getLogger(chatty);
+            logger.setLevel(Level.WARNING);
+            QUIETED.add(logger);
+        }
     }
 
     private static final class JsonLineHandler extends Handler {
