@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -220,10 +219,6 @@ final class ReliabilityLoad implements AutoCloseable {
 
     List<Outcome> outcomes() {
         return List.copyOf(outcomes);
-    }
-
-    List<Outcome> outcomes(Predicate<Outcome> which) {
-        return outcomes.stream().filter(which).toList();
     }
 
     /** Acknowledged users by user name. */
