@@ -258,6 +258,54 @@ class CredentialCachesTest {
         }
     }
 
+    static List<String> publishedKids(TestDeployment.Plane plane, String slug) throws Exception {
+        var res = plane.send(HttpRequest.newBuilder(plane.uri("/t/" + slug + "/.well-known/jwks.json")).GET().build());
+        assertEquals(200, res.statusCode(), res.body());
+        List<String> kids = new java.util.ArrayList<>();
+        Json.MAPPER.readTree(res.body()).get("keys").forEach(k -> kids.add(k.get("kid").asText()));
+        return kids;
+    }
+
+    @Test
+    void aKeyCreatedThroughTheControlPlaneIsPublishedAtOnceOnEveryInstance() throws Exception {
+        var tenant = TestDeployment.createTenant(control, "cache-jwks", "eu");
+        List<String> before = publishedKids(one, "cache-jwks");
+        assertEquals(1, before.size(), before.toString());
+        for (var plane : List.of(one, two)) {
+            assertEquals(before, publishedKids(plane, "cache-jwks"));
+            assertEquals(before, publishedKids(plane, "cache-jwks")); // the second one from memory
+            assertTrue(cachesMention(plane, before.getFirst()), "the JWKS is cached: " + cachedText(plane));
+        }
+
+        var created = control.admin("POST", "/v1/tenants/" + tenant.id() + "/signing-keys", null);
+        assertEquals(201, created.statusCode(), created.body());
+        String next = Json.MAPPER.readTree(created.body()).get("kid").asText();
+        for (var plane : List.of(one, two)) {
+            long started = System.nanoTime();
+            List<String> kids = awaitPublished(plane, next);
+            assertTrue(kids.contains(next) && kids.containsAll(before), "next key published: " + kids);
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(NOTIFICATION) < 0);
+        }
+
+        var activated = control.admin("POST", "/v1/tenants/" + tenant.id() + "/signing-keys/" + next + "/activate",
+                null);
+        assertEquals(200, activated.statusCode(), activated.body());
+        for (var plane : List.of(one, two)) { // the replaced key stays published while it retires
+            assertEquals(java.util.Set.of(before.getFirst(), next),
+                    java.util.Set.copyOf(publishedKids(plane, "cache-jwks")));
+        }
+    }
+
+    static List<String> awaitPublished(TestDeployment.Plane plane, String kid) throws Exception {
+        long deadline = System.nanoTime() + NOTIFICATION.toNanos();
+        List<String> kids = publishedKids(plane, "cache-jwks");
+        while (!kids.contains(kid) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            kids = publishedKids(plane, "cache-jwks");
+        }
+        return kids;
+    }
+
     @Test
     void aRevokedApiKeyIsRefusedAtOnceHereAndOnTheOtherInstanceAsSoonAsNotified() throws Exception {
         var tenant = TestDeployment.createTenant(control, "cache-apikey", "eu");

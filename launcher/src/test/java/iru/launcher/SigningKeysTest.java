@@ -216,6 +216,8 @@ class SigningKeysTest {
                 null).body()).get("kid").asText();
         assertEquals(200, shortGrace.admin("POST", "/v1/tenants/" + tenant.id() + "/signing-keys/" + newKid
                 + "/activate", null).statusCode());
+        // Read while the replaced key is retiring, so the tenant plane keeps this set: it must not outlive the grace.
+        assertEquals(Set.of(oldKid, newKid), kids(jwks(tenant)), "the retiring key stays published for the grace");
         Thread.sleep(1_200);
         assertEquals(Set.of(newKid), kids(jwks(tenant)), "after the grace only the active key is published");
         assertFalse(verifiesThroughJwks(tenant, old));

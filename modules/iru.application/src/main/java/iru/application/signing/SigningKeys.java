@@ -66,6 +66,8 @@ public final class SigningKeys {
     private final CredentialChanges changes;
     /** Per tenant, the signer with its active key (one entry per tenant, under this key). */
     private final CredentialCache<String, TokenSigner> activeSigners;
+    /** Per tenant, the published JWKS (one entry per tenant, under this key). */
+    private final CredentialCache<String, PublishedKeys> publishedSets;
 
     /**
      * @param retireGrace how long a replaced active key stays published; at least the longest token lifetime, so
@@ -86,6 +88,7 @@ public final class SigningKeys {
         this.random = new SecureRandom();
         this.changes = Objects.requireNonNull(changes, "changes");
         this.activeSigners = changes.newCache();
+        this.publishedSets = changes.newCache();
     }
 
     /** Control plane: the tenant's keys, oldest first, each with the status it has now. */
@@ -99,11 +102,15 @@ public final class SigningKeys {
     /** Control plane: a fresh key, published as `next` (in the JWKS, not yet signing). */
     public SigningKey create(TenantId tenantId) {
         TenantLocation tenant = liveTenant(tenantId);
-        return tx.run("CreateSigningKey", tenant, c -> {
+        SigningKey created = tx.run("CreateSigningKey", tenant, c -> {
             keys.lockAll(c, tenant.id());
             keys.retireExpired(c, tenant.id(), now());
-            return insertNew(c, tenant.id(), SigningKeyStatus.next);
+            SigningKey inserted = insertNew(c, tenant.id(), SigningKeyStatus.next);
+            changes.announce(c, tenant.id()); // the new key is published at once, on every tenant plane
+            return inserted;
         });
+        changes.forget(tenant.id());
+        return created;
     }
 
     /**
@@ -154,16 +161,48 @@ public final class SigningKeys {
         }
     }
 
+    /**
+     * What a tenant publishes as its JWKS: the key set, its JSON (serialized once, served many times) and the instant
+     * until which it holds by time alone (the first retiring key's end of publication; {@link Instant#MAX} if none).
+     */
+    public record PublishedKeys(JWKSet keys, String json, Instant validUntil) {
+        public PublishedKeys {
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(json, "json");
+            Objects.requireNonNull(validUntil, "validUntil");
+        }
+    }
+
     /** Tenant plane: the JWKS relying parties verify with — the next, active and retiring public keys. */
     public JWKSet publishedKeys(TenantLocation tenant) {
+        return published(tenant).keys();
+    }
+
+    /**
+     * Tenant plane: the published key set, kept per tenant until a key is created, activated or retired (announced
+     * through {@link CredentialChanges}, which drops it on every tenant plane at commit) or a retiring key's grace
+     * ends; only then are the keys read again.
+     */
+    public PublishedKeys published(TenantLocation tenant) {
         Instant now = now();
+        return publishedSets.get(tenant, "published", set -> now.isBefore(set.validUntil()),
+                () -> Optional.of(tx.run("PublishSigningKeys", tenant, c -> publish(keys.list(c, tenant.id()), now))))
+                .orElseThrow();
+    }
+
+    private static PublishedKeys publish(List<SigningKey> stored, Instant now) {
         List<JWK> published = new ArrayList<>();
-        for (SigningKey key : tx.run("PublishSigningKeys", tenant, c -> keys.list(c, tenant.id()))) {
+        Instant validUntil = Instant.MAX;
+        for (SigningKey key : stored) {
             if (key.statusAt(now).published()) {
                 published.add(publicJwk(key));
+                if (key.statusAt(now) == SigningKeyStatus.retiring && key.retireAfter().isBefore(validUntil)) {
+                    validUntil = key.retireAfter();
+                }
             }
         }
-        return new JWKSet(published);
+        JWKSet set = new JWKSet(published);
+        return new PublishedKeys(set, set.toString(true), validUntil);
     }
 
     /**

@@ -40,9 +40,17 @@ public final class CredentialCache<K, V> {
      * Exceptions of `lookup` reach the caller and nothing is kept.
      */
     public Optional<V> get(TenantLocation tenant, K key, Supplier<Optional<V>> lookup) {
+        return get(tenant, key, value -> true, lookup);
+    }
+
+    /**
+     * As {@link #get(TenantLocation, Object, Supplier)}, but a cached value that is no longer `current` (it changes by
+     * time alone, e.g. a key set whose retiring key has expired) is looked up again and replaced.
+     */
+    public Optional<V> get(TenantLocation tenant, K key, Predicate<V> current, Supplier<Optional<V>> lookup) {
         Entry<K> entry = new Entry<>(tenant.id().value(), tenant.slug().value(), key);
         V cached = cache.getIfPresent(entry);
-        if (cached != null) {
+        if (cached != null && current.test(cached)) {
             return Optional.of(cached);
         }
         long started;

@@ -7,9 +7,11 @@ import jakarta.persistence.Column;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-import java.util.UUID;
 
-/** Hibernate's view of a `users` row; {@link UserRepository} converts it to and from {@link User}. */
+/**
+ * Hibernate's view of a `users` row, which {@link UserRepository} deletes through the session (reads, inserts and
+ * updates are plain SQL there, measured on the hot paths).
+ */
 @Entity
 @Table(name = "users")
 class UserEntity extends VersionedRow {
@@ -40,32 +42,5 @@ class UserEntity extends VersionedRow {
 
     protected UserEntity() {
         // for Hibernate
-    }
-
-    UserEntity(UUID tenantId, User user) {
-        super(user.version(), user.createdAt(), user.updatedAt());
-        this.key = new TenantScopedId(tenantId, user.id());
-        write(user.profile(), user.status());
-    }
-
-    /** Applies a change of profile or status and records it (next version, stamped now). */
-    void change(UserProfile profile, UserStatus status) {
-        write(profile, status);
-        changed();
-    }
-
-    private void write(UserProfile p, UserStatus status) {
-        this.userName = p.userName();
-        this.email = p.email();
-        this.givenName = p.givenName();
-        this.familyName = p.familyName();
-        this.displayName = p.displayName();
-        this.externalId = p.externalId();
-        this.status = status.name();
-    }
-
-    User toUser() {
-        return new User(key.id(), new UserProfile(userName, email, givenName, familyName, displayName, externalId),
-                UserStatus.valueOf(status), version(), createdAt(), updatedAt());
     }
 }

@@ -109,10 +109,11 @@ public final class RegionalDatabases implements AutoCloseable {
                 HikariDataSource pool = pool(prefix + region.code(), url, name, settings, login, credentials, poolMax,
                         tracking);
                 pools.add(pool);
-                regions.put(region, jdbcTelemetry.wrap(pool));
+                regions.put(region, new TracedWhenSampled(pool, jdbcTelemetry.wrap(pool)));
                 names.put(region, name);
             }
-            return new RegionalDatabases(jdbcTelemetry.wrap(directoryPool), regions, names, pools);
+            return new RegionalDatabases(new TracedWhenSampled(directoryPool, jdbcTelemetry.wrap(directoryPool)),
+                    regions, names, pools);
         } catch (RuntimeException e) {
             pools.forEach(HikariDataSource::close);
             throw e;

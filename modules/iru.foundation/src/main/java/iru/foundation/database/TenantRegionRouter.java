@@ -19,6 +19,9 @@ import javax.sql.DataSource;
 public final class TenantRegionRouter {
     private static final StructuredLog LOG = StructuredLog.of(TenantRegionRouter.class);
 
+    private static final String BOTH_SETTINGS =
+            "select set_config('iru.tenant_id', ?, true), set_config('iru.actor', ?, true)";
+
     private final RegionalDatabases databases;
 
     public TenantRegionRouter(RegionalDatabases databases) {
@@ -87,12 +90,7 @@ public final class TenantRegionRouter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                if (tenantId != null) {
-                    setLocal(connection, "iru.tenant_id", tenantId.toString());
-                }
-                if (AuditActor.CURRENT.isBound()) {
-                    setLocal(connection, "iru.actor", AuditActor.CURRENT.get());
-                }
+                setLocals(connection, tenantId, AuditActor.CURRENT.isBound() ? AuditActor.CURRENT.get() : null);
                 T result = work.run(connection);
                 connection.commit();
                 return result;
@@ -107,10 +105,26 @@ public final class TenantRegionRouter {
         }
     }
 
-    private static void setLocal(Connection connection, String setting, String value) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("select set_config(?, ?, true)")) {
-            statement.setString(1, setting);
-            statement.setString(2, value);
+    /**
+     * Sets the tenant and the audit actor for this transaction only, both in one statement: one round trip instead
+     * of one per setting, on every transaction of every request.
+     */
+    private static void setLocals(Connection connection, UUID tenantId, String actor) throws SQLException {
+        String sql = tenantId != null && actor != null ? BOTH_SETTINGS
+                : tenantId != null ? "select set_config('iru.tenant_id', ?, true)"
+                : actor != null ? "select set_config('iru.actor', ?, true)"
+                : null;
+        if (sql == null) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (tenantId != null) {
+                statement.setString(index++, tenantId.toString());
+            }
+            if (actor != null) {
+                statement.setString(index, actor);
+            }
             statement.execute();
         }
     }

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,25 +26,42 @@ final class HttpServerMetrics {
         this.meters = meters;
     }
 
+    /** What the meters of one request are found by; bounded like the tags it stands for. */
+    private record Key(String method, String route, int status) {
+    }
+
+    /** Meters already registered, so a request costs one map lookup rather than building and registering its tags. */
+    private final Map<Key, Meters> registered = new ConcurrentHashMap<>();
+
+    private record Meters(Timer duration, Counter errors) {
+    }
+
     void record(String method, String route, int status, long elapsedNanos) {
-        Tags tags = Tags.of("method", METHODS.contains(method) ? method : "_OTHER",
-                "route", route == null ? UNMATCHED : route,
-                "status", String.valueOf(status),
+        Key key = new Key(METHODS.contains(method) ? method : "_OTHER", route == null ? UNMATCHED : route, status);
+        Meters found = registered.computeIfAbsent(key, this::register);
+        found.duration().record(elapsedNanos, TimeUnit.NANOSECONDS);
+        if (found.errors() != null) {
+            found.errors().increment();
+        }
+    }
+
+    private Meters register(Key key) {
+        String method = key.method();
+        String route = key.route();
+        int status = key.status();
+        Tags tags = Tags.of("method", method, "route", route, "status", String.valueOf(status),
                 "outcome", (status / 100) + "xx");
-        Timer.builder("http.server.requests")
+        Timer duration = Timer.builder("http.server.requests")
                 .description("HTTP requests by route template, method and status: count, duration")
                 .tags(tags)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(500_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(meters)
-                .record(elapsedNanos, TimeUnit.NANOSECONDS);
-        if (status >= 500) {
-            Counter.builder("http.server.errors")
-                    .description("HTTP requests answered with a 5xx status, by route template, method and status")
-                    .tags(tags)
-                    .register(meters)
-                    .increment();
-        }
+                .register(meters);
+        Counter errors = status < 500 ? null : Counter.builder("http.server.errors")
+                .description("HTTP requests answered with a 5xx status, by route template, method and status")
+                .tags(tags)
+                .register(meters);
+        return new Meters(duration, errors);
     }
 }

@@ -28,6 +28,11 @@ public final class Json {
         sendAs(res, problem.type().status(), "application/problem+json", problem.body(instance));
     }
 
+    /** A body that is JSON already (serialized once and kept, like a tenant's JWKS). */
+    public static void sendSerialized(ServerResponse res, int status, String json) {
+        sendBytes(res, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void sendAs(ServerResponse res, int status, String mediaType, Object body) {
         byte[] bytes;
         try {
@@ -35,8 +40,12 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response not serializable", e);
         }
+        sendBytes(res, status, mediaType, bytes);
+    }
+
+    private static void sendBytes(ServerResponse res, int status, String mediaType, byte[] bytes) {
         res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, mediaType + "; charset=" + StandardCharsets.UTF_8.name().toLowerCase());
+        res.header(HeaderNames.CONTENT_TYPE, mediaType + "; charset=utf-8");
         res.send(bytes);
     }
 }

@@ -46,9 +46,9 @@ public final class OidcDiscoveryService implements HttpService {
     }
 
     private void jwks(ServerRequest req, ServerResponse res) {
-        Map<String, Object> set = keys.publishedKeys(ResolvedTenant.current()).toJSONObject(true);
+        String set = keys.published(ResolvedTenant.current()).json();
         res.header(HeaderNames.CACHE_CONTROL, "public, max-age=" + JWKS_MAX_AGE_SECONDS);
-        Json.send(res, 200, set);
+        Json.sendSerialized(res, 200, set);
     }
 
     private void discovery(ServerRequest req, ServerResponse res) {
