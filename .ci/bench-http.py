@@ -164,7 +164,10 @@ def wrk(url, connections, script=None, seconds=SECONDS, pid=None, label="run"):
     if PIN:
         args = ["taskset", "-c", "1"] + args
     before = cpu_ticks(pid) if pid else 0
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    finished = subprocess.run(args, capture_output=True, text=True, check=True)
+    if finished.stderr.strip():  # e.g. a Lua error: wrk would go on with plain GETs
+        sys.exit(f"bench-http: wrk reported: {finished.stderr.strip()}")
+    out = finished.stdout
     after = cpu_ticks(pid) if pid else 0
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -211,7 +214,7 @@ init = function(args) phase = args[1] or "run" end
 request = function()
   n = n + 1
   local t = tenants[(n % #tenants) + 1]
-  local name = "u-{RUN}-" .. phase .. "-" .. n
+  local name = "u-{RUN}-{name.split('.')[0]}-" .. phase .. "-" .. n
   local body = '{{"userName":"' .. name .. '","email":"' .. name .. '@bench.example"}}'
   return wrk.format("POST", t.path, {{["Authorization"] = t.auth, ["Content-Type"] = "application/json"}}, body)
 end
@@ -225,7 +228,7 @@ response = function(status, headers, body)
 end
 done = function(summary, latency, requests)
   for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do io.write("status " .. status .. " " .. count .. "\n") end
+    for status, count in pairs(thread:get("statuses")) do io.write("status " .. status .. " " .. count .. "\\n") end
   end
 end
 """)
