@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 class ProvisioningSigtermIT {
     /**
-     * Three times what the default workers have in flight at once (4 workers x a batch of 10, delivered in
-     * parallel): the SIGTERM comes while the first wave is in flight and the rest still queued.
+     * Six times what the plane's workers have in flight at once (2 workers x a batch of 10, delivered in parallel),
+     * each call taking about a second: the SIGTERM comes while the first wave is in flight, and the workers stop
+     * claiming (after the request drain and the listener's stop, about a second later) with most still queued.
      */
     static final int USERS = 120;
 
@@ -59,11 +60,11 @@ class ProvisioningSigtermIT {
             String app = call.send("POST", "/apps", "{\"templateKey\":\"slack\",\"displayName\":\"Slack\","
                     + "\"scimBaseUrl\":\"" + server.baseUri() + "\"}").get("id").asText();
             call.send("PUT", "/apps/" + app + "/scim-credential", "{\"bearerToken\":\"sigterm-token\"}");
-            server.delayRandomly(Duration.ofMillis(150), Duration.ofMillis(300)); // slow: deliveries are in flight
+            server.delayRandomly(Duration.ofMillis(800), Duration.ofMillis(1200)); // in flight for a while
             call.send("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
 
             Map<String, String> env = new HashMap<>(deployment.environment(Map.of("IRU_HTTP_PORT", "0",
-                    "IRU_WORKER_POLL_MILLIS", "50", "IRU_WORKER_BACKOFF_BASE_MILLIS", "50",
+                    "IRU_WORKER_COUNT", "2", "IRU_WORKER_POLL_MILLIS", "50", "IRU_WORKER_BACKOFF_BASE_MILLIS", "50",
                     "IRU_WORKER_BACKOFF_CAP_SECONDS", "1", "IRU_SCIM_RECONCILE_INTERVAL_SECONDS", "0")));
             // The child processes' dev secret store reads the application's SCIM credential from the environment.
             env.put(("IRU_DEV_SCIM_" + acme.id() + "_" + app).toUpperCase(Locale.ROOT).replace('-', '_'),
