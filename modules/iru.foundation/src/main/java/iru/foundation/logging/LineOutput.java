@@ -1,8 +1,11 @@
 package iru.foundation.logging;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Where finished log lines are written, each flushed as it is written (a pipe is block-buffered, and a line waiting
@@ -13,17 +16,21 @@ import java.util.concurrent.BlockingQueue;
  * took a global lock and a blocking write to a file or pipe, which on a virtual thread also makes the scheduler
  * compensate with another carrier; the profile showed both. A virtual thread that finds the queue full waits for
  * room (nothing is dropped, and one thread's lines keep their order). A platform thread (startup, shutdown steps)
- * writes itself, after whatever is queued, so the last lines before an exit are on the stream when the write returns.
+ * queues its line too and waits until it is written, so it follows whatever was queued before it and the last lines
+ * before an exit are on the stream when the write returns.
  */
 final class LineOutput {
     /** Lines that may wait at most; beyond it, virtual threads wait for room (back pressure, never loss). */
     static final int CAPACITY = 16_384;
 
-    private final PrintStream out;
-    private final BlockingQueue<String> queued;
-    private final Object writing = new Object();
+    /** A queued line and, for a platform thread's line, the latch its writer waits on until it is written. */
+    private record Queued(String line, CountDownLatch written) {
+    }
 
-    private LineOutput(PrintStream out, BlockingQueue<String> queued) {
+    private final PrintStream out;
+    private final BlockingQueue<Queued> queued;
+
+    private LineOutput(PrintStream out, BlockingQueue<Queued> queued) {
         this.out = out;
         this.queued = queued;
     }
@@ -41,42 +48,46 @@ final class LineOutput {
     }
 
     void write(String line) {
-        if (queued != null && Thread.currentThread().isVirtual()) {
-            try {
-                queued.put(line); // waits while the queue is full: a virtual thread unmounts, nothing is lost
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // write it here instead, and keep the interrupt for the caller
+        if (queued == null) {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
             }
+            return;
         }
-        synchronized (writing) {
-            writeWaiting();
-            out.println(line);
-            out.flush();
+        // A platform thread's line goes through the same queue, so it follows every line queued before it (also one
+        // the writer has taken but not yet written), and the caller waits until it is on the stream: the last lines
+        // before an exit are not left in a daemon thread's hands.
+        CountDownLatch written = Thread.currentThread().isVirtual() ? null : new CountDownLatch(1);
+        try {
+            queued.put(new Queued(line, written)); // waits while the queue is full: nothing is lost
+            if (written != null) {
+                written.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the line is queued (or, interrupted before, dropped by nobody else)
         }
     }
 
     private void writeQueued() {
+        List<Queued> batch = new ArrayList<>();
         while (true) {
-            String first;
             try {
-                first = queued.take();
+                batch.add(queued.take());
             } catch (InterruptedException e) {
                 return;
             }
-            synchronized (writing) {
-                out.println(first);
-                writeWaiting();
-                out.flush();
+            queued.drainTo(batch);
+            for (Queued next : batch) {
+                out.println(next.line());
             }
-        }
-    }
-
-    private void writeWaiting() {
-        if (queued != null) {
-            for (String next = queued.poll(); next != null; next = queued.poll()) {
-                out.println(next);
+            out.flush();
+            for (Queued next : batch) {
+                if (next.written() != null) {
+                    next.written().countDown();
+                }
             }
+            batch.clear();
         }
     }
 }
