@@ -41,8 +41,8 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * Measures the hot paths of the tenant plane through the real stack (router, RLS, Hibernate, journal triggers) on
- * the local PostgreSQL, and prints throughput and latency percentiles. Figures, not verdicts: compare runs on the
+ * Measures the hot paths of the tenant plane through the real stack (router, RLS, the repositories, journal triggers)
+ * on the local PostgreSQL, and prints throughput and latency percentiles. Figures, not verdicts: compare runs on the
  * same machine, as shared/notes/crypto-costs.md advises.
  */
 public final class HotPaths {
@@ -114,7 +114,7 @@ public final class HotPaths {
             }
         });
         AtomicInteger n = new AtomicInteger();
-        measure("create user (Hibernate + RLS + journal trigger)", i -> userDirectory.create(tenant,
+        measure("create user (SQL insert + RLS + journal trigger)", i -> userDirectory.create(tenant,
                 new UserProfile("user" + n.incrementAndGet(), "u" + n.get() + "@bench.example", null, null, null, null)));
         long started = System.nanoTime();
         var report = new AuditVerifier(euAsOwner, "eu").verify(List.of(id.value()));
