@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import iru.foundation.config.IruConfig;
 import iru.foundation.secrets.DevSecretStore;
 import iru.interfaces.http.Json;
-import iru.testkit.LoopbackCatalog;
 import iru.testkit.scim.LoopbackScimServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,19 +44,17 @@ class DatabaseRestartUnderLoadTest {
     @Test
     void aRestartUnderLoadIsRefusedFastRecoveredFromAndLosesNothing() throws Exception {
         LocalPostgres postgres = LocalPostgres.controllable();
-        try (LoopbackCatalog upstream = LoopbackCatalog.start("catalog-secret");
+        try (var upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
              TestDeployment deployment = TestDeployment.create("t_rel_restart");
              LoopbackScimServer server = LoopbackScimServer.start("restart-token")) {
-            upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
-            var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                    "IRU_DEV_CATALOG_TOKEN", "catalog-secret", "IRU_DB_CONNECT_TIMEOUT_SECONDS", "1"));
+            var control = deployment.startControlWithCatalog(upstream,
+                    Map.of("IRU_DB_CONNECT_TIMEOUT_SECONDS", Long.toString(CONNECT_BOUND.toSeconds())));
             DevSecretStore secrets = new DevSecretStore(deployment.environment, Duration.ofHours(1),
                     Clock.systemUTC());
             var loaded = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(PLANE)), secrets);
             Map<String, String> quiet = new HashMap<>(PLANE);
             quiet.put("IRU_WORKERS", "off");
             var other = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(quiet)), secrets);
-            assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
             var target = ReliabilityLoad.prepare(control, loaded, server, "restart-token", "acme");
             var bystander = TestDeployment.createTenant(control, "bystander", "eu");
 

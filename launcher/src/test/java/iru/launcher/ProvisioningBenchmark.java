@@ -3,7 +3,6 @@ package iru.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import iru.foundation.secrets.DevSecretStore;
 import iru.interfaces.http.Json;
-import iru.testkit.LoopbackCatalog;
 import iru.testkit.scim.LoopbackScimServer;
 import iru.testkit.scim.ScimRequest;
 import java.net.URLEncoder;
@@ -61,11 +60,9 @@ class ProvisioningBenchmark {
 
     @Test
     void provisioningFigures() throws Exception {
-        try (LoopbackCatalog upstream = LoopbackCatalog.start("catalog-secret");
+        try (var upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
              TestDeployment deployment = TestDeployment.create("t_prov_bench")) {
-            upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
-            var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                    "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+            var control = deployment.startControlWithCatalog(upstream);
             DevSecretStore secrets = new DevSecretStore(deployment.environment, Duration.ofHours(1),
                     Clock.systemUTC());
             // Worker settings are the defaults; only periodic reconciliation is off, so it adds no calls.
@@ -78,9 +75,6 @@ class ProvisioningBenchmark {
             }
             api = deployment.start(Plane.tenant, iru.foundation.config.IruConfig.from(deployment.environment(env)),
                     secrets);
-            if (control.admin("POST", "/v1/catalog/sync", null).statusCode() != 200) {
-                throw new AssertionError("catalog sync");
-            }
             tenant = TestDeployment.createTenant(control, "bench", "eu");
             List<TestDeployment.TenantWithKey> tenants = new ArrayList<>(List.of(tenant));
             for (int t = 1; t < TENANTS; t++) {

@@ -54,15 +54,12 @@ class ProvisioningEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
         deployment = TestDeployment.create("t_prov_e2e");
-        var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+        var control = deployment.startControlWithCatalog(upstream);
         // One secret store for every tenant plane of the test, as a real secret store is shared.
         secrets = new DevSecretStore(deployment.environment, Duration.ofHours(1), Clock.systemUTC());
         api = tenantPlane(WORKERS);
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "acme", "eu");
         long started = System.nanoTime();
         users = parallel(IntStream.range(0, MEMBERS).boxed().toList(), i -> user("e2e-" + i));

@@ -52,13 +52,10 @@ class ProvisioningWorkersTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
         deployment = TestDeployment.create("t_prov_workers");
-        var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+        var control = deployment.startControlWithCatalog(upstream);
         api = deployment.start(Plane.tenant, Map.of("IRU_WORKERS", "off"));
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         acme = TestDeployment.createTenant(control, "acme", "eu");
         rival = TestDeployment.createTenant(control, "rival", "eu");
         acmeApp = app(acme);

@@ -65,16 +65,13 @@ final class ScimFixture implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
 
     ScimFixture(String name) throws Exception {
-        upstream = LoopbackCatalog.start("catalog-secret");
-        upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
+        upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
         deployment = TestDeployment.create(name);
-        var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+        var control = deployment.startControlWithCatalog(upstream);
         secrets = new DevSecretStore(deployment.environment, Duration.ofHours(1), Clock.systemUTC());
         // The test delivers by hand (or not at all): no workers delivering beside it.
         api = deployment.start(Plane.tenant, IruConfig.from(deployment.environment(Map.of("IRU_WORKERS", "off"))),
                 secrets);
-        assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
         tenant = TestDeployment.createTenant(control, "acme", "eu");
         rival = TestDeployment.createTenant(control, "rival", "eu");
         IruConfig config = IruConfig.from(deployment.environment);

@@ -3,7 +3,6 @@ package iru.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import iru.testkit.LoopbackCatalog;
 import iru.testkit.scim.LoopbackScimServer;
 import java.net.URI;
 import java.time.Duration;
@@ -24,14 +23,11 @@ import org.junit.jupiter.api.Test;
 class SigtermUnderLoadIT {
     @Test
     void sigtermUnderLoadAnswersWhatItReceivedReleasesLeasesAndASecondInstanceFinishes() throws Exception {
-        try (LoopbackCatalog upstream = LoopbackCatalog.start("catalog-secret");
+        try (var upstream = CatalogFeeds.serving(CatalogFeeds.SLACK);
              TestDeployment deployment = TestDeployment.create("t_rel_sigterm");
              LoopbackScimServer server = LoopbackScimServer.start("sigterm-load-token")) {
-            upstream.serve(CatalogFeeds.of(CatalogFeeds.SLACK));
-            var control = deployment.start(Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                    "IRU_DEV_CATALOG_TOKEN", "catalog-secret"));
+            var control = deployment.startControlWithCatalog(upstream);
             var api = deployment.start(Plane.tenant, Map.of("IRU_WORKERS", "off"));
-            assertEquals(200, control.admin("POST", "/v1/catalog/sync", null).statusCode());
             var target = ReliabilityLoad.prepare(control, api, server, "sigterm-load-token", "acme");
             server.delayRandomly(Duration.ofMillis(100), Duration.ofMillis(200)); // deliveries stay outstanding
 

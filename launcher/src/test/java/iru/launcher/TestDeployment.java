@@ -74,8 +74,16 @@ final class TestDeployment implements AutoCloseable {
      * create applications from them at once.
      */
     Plane startControlWithCatalog(iru.testkit.LoopbackCatalog upstream) throws IOException, InterruptedException {
-        Plane control = start(iru.launcher.Plane.control, Map.of("IRU_CATALOG_URL", upstream.url().toString(),
-                "IRU_DEV_CATALOG_TOKEN", CatalogFeeds.TOKEN));
+        return startControlWithCatalog(upstream, Map.of());
+    }
+
+    /** The same, with `overrides` on top of this deployment's environment. */
+    Plane startControlWithCatalog(iru.testkit.LoopbackCatalog upstream, Map<String, String> overrides)
+            throws IOException, InterruptedException {
+        Map<String, String> env = new HashMap<>(overrides);
+        env.put("IRU_CATALOG_URL", upstream.url().toString());
+        env.put("IRU_DEV_CATALOG_TOKEN", CatalogFeeds.TOKEN);
+        Plane control = start(iru.launcher.Plane.control, env);
         HttpResponse<String> synced = control.admin("POST", "/v1/catalog/sync", null);
         if (synced.statusCode() != 200) {
             throw new IllegalStateException("catalog sync answered " + synced.statusCode() + ": " + synced.body());

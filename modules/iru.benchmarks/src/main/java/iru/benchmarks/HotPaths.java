@@ -41,8 +41,8 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * Measures the hot paths of the tenant plane through the real stack (router, RLS, Hibernate, journal triggers) on
- * the local PostgreSQL, and prints throughput and latency percentiles. Figures, not verdicts: compare runs on the
+ * Measures the hot paths of the tenant plane through the real stack (router, RLS, the repositories, journal triggers)
+ * on the local PostgreSQL, and prints throughput and latency percentiles. Figures, not verdicts: compare runs on the
  * same machine, as shared/notes/crypto-costs.md advises.
  */
 public final class HotPaths {
@@ -67,28 +67,32 @@ public final class HotPaths {
             Telemetry telemetry = Telemetry.create(new TelemetrySettings(Optional.empty(), "bench", Optional.empty(), 1.0),
                     List.of());
             List<Class<?>> entities = Stream.of(TenantRecords.ENTITIES, UserRepository.ENTITIES, GroupRepository.ENTITIES).flatMap(List::stream).toList();
-            try (RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
+            // The tenant is created as the control plane creates it: the tenant plane's role may not write either.
+            try (RegionalDatabases control = RegionalDatabases.open(config.database(), config.servedRegions(),
+                    config.database().controlRuntime(), OpenTelemetry.noop());
+                 RegionalDatabases pools = RegionalDatabases.open(config.database(), config.servedRegions(),
                     config.database().tenantRuntime(), OpenTelemetry.noop());
                  OrmSessions orm = OrmSessions.create(entities)) {
-                run(pools, orm, telemetry, migrator.ownerDataSource(migrator.targets().getLast()));
+                run(new TenantRegionRouter(control), pools, orm, telemetry,
+                        migrator.ownerDataSource(migrator.targets().getLast()));
             }
             telemetry.shutdown();
         }
     }
 
-    private static void run(RegionalDatabases pools, OrmSessions orm, Telemetry telemetry, DataSource euAsOwner)
-            throws Exception {
+    private static void run(TenantRegionRouter asControlPlane, RegionalDatabases pools, OrmSessions orm,
+            Telemetry telemetry, DataSource euAsOwner) throws Exception {
         TenantRegionRouter router = new TenantRegionRouter(pools);
         TenantDirectory directory = new TenantDirectory();
         TenantRecords records = new TenantRecords(orm);
         TenantId id = TenantId.random();
         TenantLocation tenant = new TenantLocation(id, new TenantSlug("bench-co"), Region.EU, TenantStatus.active);
-        router.inDirectoryTransaction(c -> {
+        asControlPlane.inDirectoryTransaction(c -> {
             directory.reserve(c, id, tenant.slug(), Region.EU);
             directory.activate(c, id);
             return null;
         });
-        router.inTransaction(Region.EU, id.value(), c -> records.insertIfAbsent(c,
+        asControlPlane.inTransaction(Region.EU, id.value(), c -> records.insertIfAbsent(c,
                 new Tenant(id, tenant.slug(), "Bench Co", Region.EU, TenantStatus.active, Instant.now())));
         TenantTransactions tx = new TenantTransactions(router, telemetry);
         // Nothing cached: this measures the database lookup a key's first request (or a wrong key) costs.
@@ -114,7 +118,7 @@ public final class HotPaths {
             }
         });
         AtomicInteger n = new AtomicInteger();
-        measure("create user (Hibernate + RLS + journal trigger)", i -> userDirectory.create(tenant,
+        measure("create user (SQL insert + RLS + journal trigger)", i -> userDirectory.create(tenant,
                 new UserProfile("user" + n.incrementAndGet(), "u" + n.get() + "@bench.example", null, null, null, null)));
         long started = System.nanoTime();
         var report = new AuditVerifier(euAsOwner, "eu").verify(List.of(id.value()));
