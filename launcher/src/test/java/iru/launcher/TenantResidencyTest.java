@@ -51,6 +51,36 @@ class TenantResidencyTest {
         assertTrue(!databases.contains(deployment.databases.names()[1]), databases.toString()); // never us
     }
 
+    /**
+     * A user read by id is one SELECT sent with the tenant's settings in one round trip: traced as one statement
+     * under its use case on the tenant's regional database, and another tenant's user id is a 404 through it.
+     */
+    @Test
+    void userReadByIdIsOneTracedStatementOnTheTenantsDatabaseAndAnotherTenantsUserIs404() throws Exception {
+        var created = tenantPlane.as(euKey, "POST", "/t/euro-co/v1/users",
+                "{\"userName\":\"one-trip\",\"email\":\"one-trip@euro.example\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String userId = Json.MAPPER.readTree(created.body()).get("id").asText();
+
+        RequestTrace trace = RequestTrace.start();
+        var read = tenantPlane.as(euKey, "GET", "/t/euro-co/v1/users/" + userId, null, trace.header());
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals("one-trip", Json.MAPPER.readTree(read.body()).get("userName").asText());
+        List<SpanData> sql = trace.sqlSpans(tenantPlane);
+        SpanData useCase = tenantPlane.spans().getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(trace.traceId()) && s.getName().equals("GetUser"))
+                .findFirst().orElseThrow();
+        List<SpanData> underUseCase = sql.stream()
+                .filter(s -> s.getParentSpanId().equals(useCase.getSpanId())).toList();
+        assertEquals(1, underUseCase.size(), "one statement for the read: " + underUseCase);
+        assertEquals(deployment.databases.names()[2], databaseOf(underUseCase.getFirst())); // t_residency_eu
+
+        var neighbour = TestDeployment.createTenant(control, "neighbour-co", "eu");
+        var crossed = tenantPlane.as(neighbour.key(), "GET", "/t/neighbour-co/v1/users/" + userId, null);
+        assertEquals(404, crossed.statusCode(), "another tenant's user through the one-round-trip read");
+        assertTrue(crossed.body().contains("not-found"), crossed.body());
+    }
+
     @Test
     void tenantApiNeedsAValidKeyOfThatTenant() throws Exception {
         assertEquals(401, tenantPlane.get("/t/euro-co/v1/tenant").statusCode());

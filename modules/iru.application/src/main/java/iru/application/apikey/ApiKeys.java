@@ -93,6 +93,7 @@ public final class ApiKeys {
             return Optional.empty();
         }
         return verified.get(tenant, HexFormat.of().formatHex(Digests.sha256(presented)),
-                () -> tx.run("AuthenticateApiKey", tenant, c -> keys.authenticate(c, tenant.id(), presented)));
+                () -> keys.authentication(tenant.id(), presented)
+                        .flatMap(select -> tx.read("AuthenticateApiKey", tenant, select)));
     }
 }

@@ -42,7 +42,7 @@ public final class UserDirectory {
     }
 
     public User get(TenantLocation tenant, UUID id) {
-        return tx.run("GetUser", tenant, c -> users.find(c, tenant.id(), id))
+        return tx.read("GetUser", tenant, users.byId(tenant.id(), id))
                 .orElseThrow(() -> new ResourceNotFoundException("user", id));
     }
 

@@ -4,6 +4,7 @@ import iru.domain.common.Sql;
 import iru.domain.common.Text;
 import iru.domain.tenant.TenantId;
 import iru.foundation.crypto.Digests;
+import iru.foundation.database.SingleSelect;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -52,25 +53,21 @@ public final class ApiKeyRepository {
         return new IssuedApiKey(key, ApiKey.PREFIX + id + "_" + secretText);
     }
 
-    /** The key a presented value names, if it exists, is not revoked, and its secret matches. */
-    public Optional<ApiKey> authenticate(Connection c, TenantId tenant, String presented) throws SQLException {
-        Optional<String[]> parts = parse(presented);
-        if (parts.isEmpty()) {
-            return Optional.empty();
-        }
-        try (PreparedStatement s = c.prepareStatement("select key_id, name, scopes, created_at, revoked_at, secret_hash"
-                + " from api_keys where tenant_id = ? and key_id = ?")) {
-            s.setObject(1, tenant.value());
-            s.setString(2, parts.get()[0]);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                ApiKey key = read(rs);
-                boolean secretMatches = MessageDigest.isEqual(Digests.sha256(parts.get()[1]), rs.getBytes("secret_hash"));
-                return secretMatches && !key.revoked() ? Optional.of(key) : Optional.empty();
-            }
-        }
+    /**
+     * The SELECT that finds the key a presented value names, if it exists, is not revoked, and its secret matches;
+     * none when the value cannot be one of our keys (then there is nothing to ask the database).
+     */
+    public Optional<SingleSelect<Optional<ApiKey>>> authentication(TenantId tenant, String presented) {
+        return parse(presented).map(parts -> new SingleSelect<>("select key_id, name, scopes, created_at, revoked_at,"
+                + " secret_hash from api_keys where tenant_id = ? and key_id = ?", List.of(tenant.value(), parts[0]),
+                rs -> {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    ApiKey key = read(rs);
+                    boolean secretMatches = MessageDigest.isEqual(Digests.sha256(parts[1]), rs.getBytes("secret_hash"));
+                    return secretMatches && !key.revoked() ? Optional.of(key) : Optional.empty();
+                }));
     }
 
     public List<ApiKey> list(Connection c, TenantId tenant) throws SQLException {

@@ -6,6 +6,7 @@ import iru.domain.common.Sql;
 import iru.domain.common.TenantScopedId;
 import iru.domain.tenant.TenantId;
 import iru.foundation.database.OrmSessions;
+import iru.foundation.database.SingleSelect;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,6 +27,8 @@ public final class UserRepository {
 
     static final String COLUMNS = "u.user_id, u.user_name, u.email, u.given_name, u.family_name, u.display_name,"
             + " u.status, u.external_id, u.version, u.created_at, u.updated_at";
+
+    private static final String BY_ID = "select " + COLUMNS + " from users u where u.tenant_id = ? and u.user_id = ?";
 
     private final OrmSessions orm;
 
@@ -88,8 +91,13 @@ public final class UserRepository {
      * adds nothing to reading one row into a record.
      */
     public Optional<User> find(Connection c, TenantId tenant, UUID id) throws SQLException {
-        return query(c, "select " + COLUMNS + " from users u where u.tenant_id = ? and u.user_id = ?",
-                List.of(tenant.value(), id)).stream().findFirst();
+        return byId(tenant, id).run(c);
+    }
+
+    /** {@link #find} as one SELECT, for a read that is nothing more (the router runs it in one round trip). */
+    public SingleSelect<Optional<User>> byId(TenantId tenant, UUID id) {
+        return new SingleSelect<>(BY_ID, List.of(tenant.value(), id),
+                rs -> rs.next() ? Optional.of(read(rs)) : Optional.empty());
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.hibernate.JDBCException;
 
@@ -22,6 +23,7 @@ public final class TenantRegionRouter {
 
     private static final String BOTH_SETTINGS =
             "select set_config('iru.tenant_id', ?, true), set_config('iru.actor', ?, true)";
+    private static final String TENANT_SETTING = "select set_config('iru.tenant_id', ?, true)";
 
     private final RegionalDatabases databases;
 
@@ -31,13 +33,30 @@ public final class TenantRegionRouter {
 
     /** Runs `work` in one transaction on `region`'s database with `tenantId` set for row-level security. */
     public <T> T inTransaction(Region region, UUID tenantId, TransactionWork<T> work) {
+        return onTenantsDatabase(region, tenantId, dataSource -> run(dataSource, tenantId, work));
+    }
+
+    /**
+     * Runs one SELECT for `tenantId` on `region`'s database in a single round trip: the tenant's settings and the
+     * SELECT go to the server as one statement pair before one Sync, on a connection in autocommit mode, and
+     * PostgreSQL runs everything before a Sync in one implicit transaction. The settings are transaction-local, so
+     * row-level security sees them in the SELECT and they are gone when the Sync commits; no BEGIN or COMMIT of our
+     * own is sent. Two round trips fewer than {@link #inTransaction} for the hottest reads (a user by id). Only for a
+     * read that is one statement; everything else takes {@link #inTransaction}.
+     */
+    public <T> T singleStatementRead(Region region, UUID tenantId, SingleSelect<T> select) {
+        return onTenantsDatabase(region, tenantId, dataSource -> readOnce(dataSource, tenantId, select));
+    }
+
+    /** `work` on the pool of the tenant's region, with the tenant and region in every log line it writes. */
+    private <T> T onTenantsDatabase(Region region, UUID tenantId, Function<DataSource, T> work) {
         if (tenantId == null) {
             throw new IllegalArgumentException("tenantId is required; use inRegionTransaction for tenant-less work");
         }
         DataSource dataSource = resolve(region);
         return ScopedValue.where(LogContext.TENANT_ID, tenantId.toString())
                 .where(LogContext.REGION, region.code())
-                .call(() -> run(dataSource, tenantId, work));
+                .call(() -> work.apply(dataSource));
     }
 
     /**
@@ -112,13 +131,40 @@ public final class TenantRegionRouter {
         }
     }
 
+    private static <T> T readOnce(DataSource dataSource, UUID tenantId, SingleSelect<T> select) {
+        String actor = AuditActor.CURRENT.isBound() ? AuditActor.CURRENT.get() : null;
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.getAutoCommit()) {
+                // Not one implicit transaction then: the driver would open one with BEGIN and leave it to us.
+                throw new IllegalStateException("the pool lent a connection outside autocommit mode");
+            }
+            String settings = actor != null ? BOTH_SETTINGS : TENANT_SETTING;
+            try (PreparedStatement statement = connection.prepareStatement(settings + "; " + select.sql())) {
+                statement.setString(1, tenantId.toString());
+                if (actor != null) {
+                    statement.setString(2, actor);
+                }
+                select.bind(statement, actor != null ? 3 : 2);
+                statement.execute();
+                if (!statement.getMoreResults()) {
+                    throw new IllegalStateException("the SELECT returned no result set");
+                }
+                try (ResultSet rs = statement.getResultSet()) {
+                    return select.reader().read(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
     /**
      * Sets the tenant and the audit actor for this transaction only, both in one statement: one round trip instead
      * of one per setting, on every transaction of every request.
      */
     private static void setLocals(Connection connection, UUID tenantId, String actor) throws SQLException {
         String sql = tenantId != null && actor != null ? BOTH_SETTINGS
-                : tenantId != null ? "select set_config('iru.tenant_id', ?, true)"
+                : tenantId != null ? TENANT_SETTING
                 : actor != null ? "select set_config('iru.actor', ?, true)"
                 : null;
         if (sql == null) {

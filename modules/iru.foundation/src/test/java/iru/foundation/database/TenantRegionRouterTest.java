@@ -10,9 +10,13 @@ import iru.foundation.config.IruConfig;
 import iru.foundation.config.Region;
 import iru.foundation.migration.MigratedDatabases;
 import iru.testkit.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -71,6 +75,92 @@ class TenantRegionRouterTest {
             });
             assertTrue(after == null || after.isEmpty(), "tenant leaked into the next transaction: " + after);
         }
+    }
+
+    /** What a statement saw of the settings the router made, and on which server connection. */
+    record Seen(String tenant, String actor, String user, int backend) {
+        static final SingleSelect<Seen> QUERY = new SingleSelect<>("select current_setting('iru.tenant_id', true),"
+                + " current_setting('iru.actor', true), current_user::text, pg_backend_pid()", List.of(), rs -> {
+                    rs.next();
+                    return new Seen(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4));
+                });
+
+        boolean carriesNoSetting() {
+            return (tenant == null || tenant.isEmpty()) && (actor == null || actor.isEmpty());
+        }
+    }
+
+    private static SingleSelect<Optional<String>> tenantSlug(UUID id) {
+        return new SingleSelect<>("select slug from tenants where tenant_id = ?", List.of(id),
+                rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty());
+    }
+
+    /**
+     * The settings and the SELECT go in one message with one Sync: the SELECT sees the tenant and the actor under
+     * the runtime role, and the same server connection, used next through the pool, carries neither.
+     */
+    @Test
+    void singleStatementReadSetsTheTenantForItsSelectOnlyAndLeavesThePooledConnectionClean() throws Exception {
+        try (RegionalDatabases onePool = open(Map.of("IRU_POOL_MAX", "1"))) {
+            TenantRegionRouter router = new TenantRegionRouter(onePool);
+            UUID tenant = UUID.randomUUID();
+            Seen seen = ScopedValue.where(AuditActor.CURRENT, "api-key:probe")
+                    .call(() -> router.singleStatementRead(Region.EU, tenant, Seen.QUERY));
+            assertEquals(new Seen(tenant.toString(), "api-key:probe", "iru_tenant", seen.backend()), seen);
+
+            Seen next = router.inRegionTransaction(Region.EU, Seen.QUERY::run);
+            assertEquals(seen.backend(), next.backend(), "a pool of one lends the same connection");
+            assertTrue(next.carriesNoSetting(), "settings leaked into the next transaction: " + next);
+            try (Connection raw = onePool.region(Region.EU).orElseThrow().getConnection()) {
+                Seen outside = Seen.QUERY.run(raw);
+                assertEquals(seen.backend(), outside.backend());
+                assertTrue(outside.carriesNoSetting(), "settings leaked into the pooled connection: " + outside);
+            }
+        }
+    }
+
+    /** Row-level security filters through the one-round-trip path as through a transaction: by the tenant set. */
+    @Test
+    void singleStatementReadShowsNoRowOfAnotherTenant() {
+        UUID owner = UUID.randomUUID();
+        String slug = "rls-probe-" + owner.toString().substring(0, 8);
+        try (RegionalDatabases control = openAsControlPlane()) {
+            new TenantRegionRouter(control).inTransaction(Region.EU, owner, c -> {
+                try (PreparedStatement s = c.prepareStatement("insert into tenants (tenant_id, slug, name, region,"
+                        + " status) values (?, ?, 'Probe', 'eu', 'active')")) {
+                    s.setObject(1, owner);
+                    s.setString(2, slug);
+                    return s.executeUpdate();
+                }
+            });
+        }
+        try (RegionalDatabases pools = open(Map.of())) {
+            TenantRegionRouter router = new TenantRegionRouter(pools);
+            assertEquals(Optional.of(slug), router.singleStatementRead(Region.EU, owner, tenantSlug(owner)));
+            assertEquals(Optional.empty(), router.singleStatementRead(Region.EU, UUID.randomUUID(), tenantSlug(owner)),
+                    "another tenant's row through the one-round-trip read");
+        }
+    }
+
+    /** A failing SELECT fails the read and leaves nothing set on the connection the pool gets back. */
+    @Test
+    void failedSingleStatementReadLeavesThePooledConnectionClean() {
+        try (RegionalDatabases onePool = open(Map.of("IRU_POOL_MAX", "1"))) {
+            TenantRegionRouter router = new TenantRegionRouter(onePool);
+            var e = assertThrows(DataAccessException.class, () -> router.singleStatementRead(Region.EU,
+                    UUID.randomUUID(), new SingleSelect<>("select 1 / 0", List.of(), rs -> rs.next())));
+            assertEquals("22012", e.sqlState());
+            Seen next = router.inRegionTransaction(Region.EU, Seen.QUERY::run);
+            assertTrue(next.carriesNoSetting(), "settings leaked after a failed read: " + next);
+        }
+    }
+
+    @Test
+    void singleSelectRefusesASecondStatement() {
+        assertThrows(IllegalArgumentException.class, () -> new SingleSelect<>(
+                "select user_name from users; delete from users", List.of(), rs -> null));
+        assertThrows(IllegalArgumentException.class, () -> new SingleSelect<>(
+                "delete from users returning user_name", List.of(), rs -> null));
     }
 
     @Test
