@@ -29,6 +29,7 @@ import iru.interfaces.http.ProblemDirectHandler;
 import iru.interfaces.http.RequestLifecycleFilter;
 import iru.interfaces.http.StorableTextFilter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -94,19 +95,30 @@ public final class PlaneRuntime {
     static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters,
             SecretStore secrets, PlaneWiring.DeliveryFactory deliveries, boolean workersOnly) {
         String name = workersOnly ? "workers" : plane.name();
+        StartupTimeline timeline = new StartupTimeline();
         Telemetry telemetry = Telemetry.create(config.telemetry().withServiceName("iru-" + name),
                 extraSpanExporters);
         ErrorReporter errors = SentryErrorReporter.forSettings(config.telemetry());
         RegionalDatabases databases = null;
         OrmSessions orm = null;
+        DatabaseCredentials role = plane.databaseRole(config.database());
+        // Hibernate's boot reads no database, and the migration check opens connections of its own: both run while
+        // the pools connect. A refusal is still the one a start step by step would give: an unreachable database
+        // (pools), then changed or missing migrations, then a database of another region.
+        StartupStep<OrmSessions> ormBoot = StartupStep.start("orm", () -> OrmSessions.create(PlaneWiring.ORM_ENTITIES));
+        StartupStep<Void> migrationCheck = StartupStep.run("migrations", () ->
+                new SchemaMigrator(config.database(), config.servedRegions(), line -> { }).verifyAllApplied(role));
         try {
-            DatabaseCredentials role = plane.databaseRole(config.database());
             databases = RegionalDatabases.open(config.database(), config.servedRegions(), role,
                     telemetry.openTelemetry(), telemetry.meters());
-            new SchemaMigrator(config.database(), config.servedRegions(), line -> { }).verifyAllApplied(role);
+            timeline.reached("pools_open");
+            migrationCheck.join();
+            timeline.reached("migrations_checked");
             TenantRegionRouter router = new TenantRegionRouter(databases);
             router.verifyRegionIdentities();
-            orm = OrmSessions.create(PlaneWiring.ORM_ENTITIES);
+            timeline.reached("regions_checked");
+            orm = ormBoot.join();
+            timeline.reached("orm_ready");
 
             InFlightRequests inFlight = new InFlightRequests();
             FailureResponder failures = new FailureResponder(errors);
@@ -129,6 +141,7 @@ public final class PlaneRuntime {
             DocumentedRoutes documented = DocumentedRoutes.of(plane == Plane.control
                     ? OpenApiService.CONTROL_DOCUMENT : OpenApiService.TENANT_DOCUMENT);
             failures.registerFallback(routing, documented::methodsFor);
+            timeline.reached("wired");
             int port = config.httpPort() >= 0 ? config.httpPort() : workersOnly ? WORKERS_PORT : plane.defaultPort();
             WebServer server = WebServer.builder()
                     .port(port)
@@ -147,12 +160,17 @@ public final class PlaneRuntime {
                     .routing(routing)
                     .build()
                     .start();
+            timeline.reached("serving");
             LOG.info("plane.started", Map.of("plane", name, "port", server.port(),
-                    "regions", config.servedRegions().stream().map(r -> r.code()).sorted().toList()));
+                    "regions", config.servedRegions().stream().map(r -> r.code()).sorted().toList(),
+                    "startup_ms", timeline.milestones(), "process_uptime_ms", processUptimeMillis()));
             return new PlaneRuntime(plane, config, telemetry, errors, orm, databases, inFlight, server, workers);
         } catch (RuntimeException e) {
+            migrationCheck.discard(e, checked -> { });
             if (orm != null) {
                 orm.close();
+            } else {
+                ormBoot.discard(e, OrmSessions::close);
             }
             if (databases != null) {
                 databases.close();
@@ -160,6 +178,12 @@ public final class PlaneRuntime {
             telemetry.shutdown();
             throw e;
         }
+    }
+
+    /** Since the JVM was exec'd (its first start: the JVM's own boot and the command line before the plane's start). */
+    private static long processUptimeMillis() {
+        return ProcessHandle.current().info().startInstant()
+                .map(started -> Duration.between(started, Instant.now()).toMillis()).orElse(-1L);
     }
 
     /** The background workers this plane stops on shutdown, in order. */

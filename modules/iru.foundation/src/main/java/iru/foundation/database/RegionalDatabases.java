@@ -11,6 +11,7 @@ import io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry;
 import iru.foundation.config.DatabaseCredentials;
 import iru.foundation.config.DatabaseSettings;
 import iru.foundation.config.Region;
+import iru.foundation.workers.AtOnce;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.sql.Connection;
@@ -29,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 
 /**
@@ -95,29 +97,25 @@ public final class RegionalDatabases implements AutoCloseable {
         Optional<MetricsTrackerFactory> tracking = meters.map(MicrometerMetricsTrackerFactory::new);
         String prefix = purpose.isEmpty() ? "" : purpose + "-";
         JdbcTelemetry jdbcTelemetry = JdbcTelemetry.create(openTelemetry);
-        List<HikariDataSource> pools = new ArrayList<>();
-        try {
-            DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
-            HikariDataSource directoryPool = pool(prefix + "directory", settings.directoryUrl(), directoryName, settings,
-                    login, credentials, poolMax, tracking);
-            pools.add(directoryPool);
-            Map<Region, DataSource> regions = new EnumMap<>(Region.class);
-            Map<Region, DatabaseName> names = new EnumMap<>(Region.class);
-            for (Region region : served) {
-                String url = settings.regionUrl(region);
-                DatabaseName name = DatabaseName.region(region, url);
-                HikariDataSource pool = pool(prefix + region.code(), url, name, settings, login, credentials, poolMax,
-                        tracking);
-                pools.add(pool);
-                regions.put(region, new TracedWhenSampled(pool, jdbcTelemetry.wrap(pool)));
-                names.put(region, name);
-            }
-            return new RegionalDatabases(new TracedWhenSampled(directoryPool, jdbcTelemetry.wrap(directoryPool)),
-                    regions, names, pools);
-        } catch (RuntimeException e) {
-            pools.forEach(HikariDataSource::close);
-            throw e;
+        DatabaseName directoryName = DatabaseName.directory(settings.directoryUrl());
+        Map<Region, DatabaseName> names = new EnumMap<>(Region.class);
+        served.forEach(region -> names.put(region, DatabaseName.region(region, settings.regionUrl(region))));
+        // Each pool waits for its first connection while it is built: the pools are built at once, and the first
+        // failure in the order directory, then regions, is the one reported.
+        List<Callable<HikariDataSource>> building = new ArrayList<>();
+        building.add(() -> pool(prefix + "directory", settings.directoryUrl(), directoryName, settings, login,
+                credentials, poolMax, tracking));
+        names.forEach((region, name) -> building.add(() -> pool(prefix + region.code(), settings.regionUrl(region),
+                name, settings, login, credentials, poolMax, tracking)));
+        List<HikariDataSource> pools = AtOnce.all(building, HikariDataSource::close);
+        Map<Region, DataSource> regions = new EnumMap<>(Region.class);
+        int next = 1;
+        for (Region region : names.keySet()) {
+            HikariDataSource pool = pools.get(next++);
+            regions.put(region, new TracedWhenSampled(pool, jdbcTelemetry.wrap(pool)));
         }
+        return new RegionalDatabases(new TracedWhenSampled(pools.get(0), jdbcTelemetry.wrap(pools.get(0))), regions,
+                names, pools);
     }
 
     private static HikariDataSource pool(String poolName, String url, DatabaseName name, DatabaseSettings settings,

@@ -10,6 +10,7 @@ import iru.foundation.database.DatabaseLogins;
 import iru.foundation.database.DatabaseName;
 import iru.foundation.database.DatabaseUnavailableException;
 import iru.foundation.database.RegionMismatchException;
+import iru.foundation.workers.AtOnce;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -92,11 +94,20 @@ public final class SchemaMigrator {
         return login.dataSource(target.jdbcUrl(), settings.owner(), new Properties());
     }
 
-    /** Startup check for both planes: every migration applied, none changed since it was applied. */
+    /**
+     * Startup check for both planes: every migration applied, none changed since it was applied. The databases are
+     * validated at once (each validation mostly waits on its own database and Flyway's start), and the first failure
+     * in {@link #targets()} order is thrown, so the refusal names the same database as a check one after another.
+     */
     public void verifyAllApplied(DatabaseCredentials credentials) {
+        List<Callable<DatabaseName>> validations = new ArrayList<>();
         for (MigrationTarget target : targets()) {
-            requireValid(target.name(), flyway(target, credentials, false).validateWithResult());
+            validations.add(() -> {
+                requireValid(target.name(), flyway(target, credentials, false).validateWithResult());
+                return target.name();
+            });
         }
+        AtOnce.all(validations, valid -> { });
     }
 
     private Flyway flyway(MigrationTarget target, DatabaseCredentials credentials, boolean allowPending) {
