@@ -24,6 +24,7 @@ import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.telemetry.Telemetry;
+import iru.foundation.workers.ClaimingWorker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -50,16 +53,17 @@ import java.util.random.RandomGenerator;
  * The provisioning workers: `count` per served region, each claiming a small batch of due subjects across tenants,
  * delivering the batch's subjects at the same time (one lease per subject, so per-subject order holds), and recording
  * the batch's outcomes in one routed transaction per tenant. Everything runs on the workers' own router (own pools)
- * and own threads, so a downstream that hangs holds only these. A delivery is bounded by the delivery timeout; on
- * {@link #close} the workers stop claiming, interrupt the deliveries in progress, record what was delivered and hand
- * back every other lease they hold, so another worker delivers those records.
+ * and own threads, so a downstream that hangs holds only these. A delivery is bounded by the delivery timeout. Shutdown
+ * is two steps: {@link #stopClaiming} (first, before the plane drains its requests) ends every claim, while the
+ * batches already claimed go on; {@link #close} then interrupts the deliveries still in progress, records what was
+ * delivered and hands back every other lease the workers hold, so another worker delivers those records.
  *
  * <p>They also publish the outbox's gauges per served region (`iru_provisioning_outbox_pending`, `_parked`,
  * `_oldest_pending_seconds`, label `region` only): one thread reads the aggregates every {@link #STATS_INTERVAL}
  * through `provisioning_outbox_stats`, and a scrape reads only that cached result, never the database. A region
  * whose last read failed (or that was not read yet) shows NaN rather than a stale or invented number.
  */
-public final class ProvisioningWorkers implements AutoCloseable {
+public final class ProvisioningWorkers implements ClaimingWorker {
     private static final StructuredLog LOG = StructuredLog.of(ProvisioningWorkers.class);
     private static final AttributeKey<String> TENANT = AttributeKey.stringKey("iru.tenant_id");
     private static final AttributeKey<String> CAUSE = AttributeKey.stringKey("iru.provisioning.cause");
@@ -85,6 +89,9 @@ public final class ProvisioningWorkers implements AutoCloseable {
     private final Map<Region, AtomicReference<OutboxStats>> stats = new HashMap<>();
     private final List<Meter> gauges = new ArrayList<>();
     private volatile boolean running = true;
+    private volatile boolean claiming = true;
+    /** Claims hold it shared; {@link #stopClaiming} takes it exclusively, so it returns with no claim running. */
+    private final ReadWriteLock claims = new ReentrantReadWriteLock();
 
     /** How often the outbox gauges' aggregates are read from each region's database. */
     public static final Duration STATS_INTERVAL = Duration.ofSeconds(5);
@@ -138,9 +145,9 @@ public final class ProvisioningWorkers implements AutoCloseable {
 
     private void loop(Region region, String name) {
         while (running) {
-            List<OutboxLease> batch;
+            Optional<List<OutboxLease>> batch;
             try {
-                batch = claim(region, name);
+                batch = claimUnlessStopped(region, name);
             } catch (RuntimeException e) {
                 report("provisioning.claim-failed", e);
                 if (!pause()) {
@@ -149,14 +156,27 @@ public final class ProvisioningWorkers implements AutoCloseable {
                 continue;
             }
             if (batch.isEmpty()) {
+                return; // stopped claiming: this worker's work is done
+            }
+            if (batch.get().isEmpty()) {
                 if (!pause()) {
                     return;
                 }
                 continue;
             }
-            if (!deliverBatch(region, batch)) {
+            if (!deliverBatch(region, batch.get())) {
                 return;
             }
+        }
+    }
+
+    /** A claimed batch (maybe empty), or nothing once {@link #stopClaiming} began. */
+    private Optional<List<OutboxLease>> claimUnlessStopped(Region region, String name) {
+        claims.readLock().lock();
+        try {
+            return claiming ? Optional.of(claim(region, name)) : Optional.empty();
+        } finally {
+            claims.readLock().unlock();
         }
     }
 
@@ -415,9 +435,30 @@ public final class ProvisioningWorkers implements AutoCloseable {
         errors.capture(e, correlationId);
     }
 
+    /**
+     * Claims nothing more: waits (bounded) for the claims running now, so that none runs once this returns. The
+     * batches already claimed are still delivered and recorded; {@link #close} abandons what is still in flight.
+     */
+    @Override
+    public void stopClaiming() {
+        claiming = false;
+        boolean quiet;
+        try {
+            quiet = claims.writeLock().tryLock(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            quiet = false;
+        }
+        if (quiet) {
+            claims.writeLock().unlock();
+        }
+        LOG.info("provisioning.claiming-stopped", Map.of("instance", instance, "claims_finished", quiet));
+    }
+
     /** Stops claiming, interrupts deliveries in progress, and waits (bounded) for the leases to be handed back. */
     @Override
     public void close() throws InterruptedException {
+        claiming = false;
         running = false;
         statsReader.shutdownNow();
         gauges.forEach(telemetry.meters()::remove);
