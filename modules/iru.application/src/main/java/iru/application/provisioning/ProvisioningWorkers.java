@@ -46,6 +46,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -255,39 +256,67 @@ public final class ProvisioningWorkers implements ClaimingWorker {
         return !stopped;
     }
 
-    /** Starts every delivery of the batch, each in its own span linked to the request that caused it. */
+    /**
+     * Starts every delivery of the batch, each in its own span linked to the request that caused it. Per tenant, one
+     * directory lookup and one {@link ProvisioningDelivery#prepare} for its tasks, not one per task: a batch takes
+     * well under a lease.
+     */
     private List<InFlight> start(List<OutboxLease> batch) {
-        // One directory lookup per tenant per batch, not per task: a batch takes well under a lease.
-        Map<TenantId, Optional<TenantLocation>> locations = new HashMap<>();
+        Map<TenantId, List<OutboxLease>> byTenant = new LinkedHashMap<>();
+        batch.forEach(lease -> byTenant.computeIfAbsent(lease.tenant(), t -> new ArrayList<>()).add(lease));
         List<InFlight> flights = new ArrayList<>();
-        for (OutboxLease lease : batch) {
-            var builder = telemetry.tracer().spanBuilder("provisioning.deliver").setSpanKind(SpanKind.INTERNAL)
-                    .setNoParent().setAttribute(TENANT, lease.tenant().toString()).setAttribute(CAUSE, lease.cause())
-                    .setAttribute(ATTEMPT, (long) lease.attempt());
-            lease.traceparent().flatMap(ProvisioningWorkers::remoteContext).ifPresent(builder::addLink);
-            Span span = builder.startSpan();
-            Future<DeliveryOutcome> call;
+        byTenant.forEach((tenant, leases) -> {
+            Map<OutboxLease, Span> spans = new LinkedHashMap<>();
+            leases.forEach(lease -> spans.put(lease, deliverySpan(lease)));
+            BiFunction<OutboxLease, Span, Future<DeliveryOutcome>> calls;
             try {
-                Optional<TenantLocation> location = locations.get(lease.tenant());
-                if (location == null) {
-                    location = router.inDirectoryTransaction(c -> directory.findById(c, lease.tenant()));
-                    locations.put(lease.tenant(), location);
-                }
-                if (location.isEmpty()) {
-                    call = CompletableFuture.completedFuture(new DeliveryOutcome.Rejected("tenant " + lease.tenant()
-                            + " is not in the directory"));
-                } else {
-                    TenantLocation tenant = location.get();
-                    call = deliveries.submit(Context.current().with(span).wrap(
-                            () -> delivery.deliver(tenant, task(lease))));
-                }
+                calls = prepare(tenant, leases);
             } catch (RuntimeException e) {
-                Telemetry.recordFailure(span, e);
-                call = CompletableFuture.failedFuture(e);
+                spans.values().forEach(span -> Telemetry.recordFailure(span, e));
+                calls = (lease, span) -> CompletableFuture.failedFuture(e);
             }
-            flights.add(new InFlight(lease, span, call));
-        }
+            for (Map.Entry<OutboxLease, Span> entry : spans.entrySet()) {
+                flights.add(new InFlight(entry.getKey(), entry.getValue(),
+                        calls.apply(entry.getKey(), entry.getValue())));
+            }
+        });
         return flights;
+    }
+
+    private Span deliverySpan(OutboxLease lease) {
+        var builder = telemetry.tracer().spanBuilder("provisioning.deliver").setSpanKind(SpanKind.INTERNAL)
+                .setNoParent().setAttribute(TENANT, lease.tenant().toString()).setAttribute(CAUSE, lease.cause())
+                .setAttribute(ATTEMPT, (long) lease.attempt());
+        lease.traceparent().flatMap(ProvisioningWorkers::remoteContext).ifPresent(builder::addLink);
+        return builder.startSpan();
+    }
+
+    /**
+     * How each of one tenant's leases is delivered: the tenant looked up once and its tasks prepared at once (in a
+     * span of its own, as the reads of the whole batch), then each task on its own thread, in its delivery span.
+     */
+    private BiFunction<OutboxLease, Span, Future<DeliveryOutcome>> prepare(TenantId tenantId,
+            List<OutboxLease> leases) {
+        Optional<TenantLocation> location = router.inDirectoryTransaction(c -> directory.findById(c, tenantId));
+        if (location.isEmpty()) {
+            return (lease, span) -> CompletableFuture.completedFuture(new DeliveryOutcome.Rejected("tenant "
+                    + tenantId + " is not in the directory"));
+        }
+        TenantLocation tenant = location.get();
+        Span preparing = telemetry.tracer().spanBuilder("provisioning.prepare").setSpanKind(SpanKind.INTERNAL)
+                .setNoParent().setAttribute(TENANT, tenantId.toString()).setAttribute(CLAIMED, (long) leases.size())
+                .startSpan();
+        ProvisioningDelivery.Batch prepared;
+        try (Scope ignored = preparing.makeCurrent()) {
+            prepared = delivery.prepare(tenant, leases.stream().map(ProvisioningWorkers::task).toList());
+        } catch (RuntimeException e) {
+            Telemetry.recordFailure(preparing, e);
+            throw e;
+        } finally {
+            preparing.end();
+        }
+        return (lease, span) -> deliveries.submit(Context.current().with(span).wrap(
+                () -> prepared.deliver(task(lease))));
     }
 
     /**
@@ -306,9 +335,11 @@ public final class ProvisioningWorkers implements ClaimingWorker {
             try (Scope ignored = recording.makeCurrent()) {
                 List<String> recorded = router.inTransaction(region, tenant.value(), c -> {
                     List<String> names = new ArrayList<>();
+                    List<UUID> completed = new ArrayList<>();
                     for (InFlight flight : flights) {
-                        names.add(record(c, flight.lease(), outcomes.get(flight)));
+                        names.add(record(c, flight.lease(), outcomes.get(flight), completed));
                     }
+                    outbox.complete(c, tenant, completed); // the common case, in one statement
                     return names;
                 });
                 for (int i = 0; i < flights.size(); i++) {
@@ -363,12 +394,15 @@ public final class ProvisioningWorkers implements ClaimingWorker {
                 .increment();
     }
 
-    /** Records one outcome in the tenant's transaction `c`; the name of what was recorded. */
-    private String record(java.sql.Connection c, OutboxLease lease, DeliveryOutcome outcome)
+    /**
+     * Records one outcome in the tenant's transaction `c`, except a delivery, whose lease token is added to
+     * `completed` for the caller to complete with the others; the name of what was recorded.
+     */
+    private String record(java.sql.Connection c, OutboxLease lease, DeliveryOutcome outcome, List<UUID> completed)
             throws java.sql.SQLException {
         return switch (outcome) {
             case DeliveryOutcome.Delivered d -> {
-                outbox.complete(c, lease.tenant(), lease.token());
+                completed.add(lease.token());
                 yield "delivered";
             }
             case DeliveryOutcome.Rejected r -> {

@@ -11,7 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -90,6 +93,19 @@ public final class UserRepository {
     public Optional<User> find(Connection c, TenantId tenant, UUID id) throws SQLException {
         return query(c, "select " + COLUMNS + " from users u where u.tenant_id = ? and u.user_id = ?",
                 List.of(tenant.value(), id)).stream().findFirst();
+    }
+
+    /** Those of the users with these ids that exist, by id: one statement for a batch of deliveries. */
+    public Map<UUID, User> findAll(Connection c, TenantId tenant, Collection<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, User> found = new HashMap<>();
+        for (User user : query(c, "select " + COLUMNS + " from users u where u.tenant_id = ? and u.user_id = any (?)",
+                List.of(tenant.value(), Sql.uuids(c, ids)))) {
+            found.put(user.id(), user);
+        }
+        return found;
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) {
