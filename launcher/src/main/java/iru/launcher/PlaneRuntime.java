@@ -18,6 +18,7 @@ import iru.foundation.logging.StructuredLog;
 import iru.foundation.migration.SchemaMigrator;
 import iru.foundation.secrets.SecretStore;
 import iru.foundation.telemetry.Telemetry;
+import iru.foundation.workers.ClaimingWorker;
 import iru.interfaces.dev.DevDiagnosticsService;
 import iru.interfaces.health.HealthService;
 import iru.interfaces.health.MetricsService;
@@ -196,8 +197,9 @@ public final class PlaneRuntime {
     }
 
     /**
-     * Stops in order: refuse new requests, drain those in flight (bounded), stop the listener, stop background
-     * workers, flush and close tracing, flush error reporting, close the pools. Safe to call more than once.
+     * Stops in order: workers that claim shared work stop claiming (another instance takes it at once; what they
+     * hold they finish meanwhile), refuse new requests, drain those in flight (bounded), stop the listener, stop
+     * background workers, flush and close tracing, flush error reporting, close the pools. Safe to call more than once.
      */
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
@@ -206,6 +208,14 @@ public final class PlaneRuntime {
         }
         try {
             LOG.info("shutdown.begin", Map.of("plane", plane.name()));
+            int claiming = 0;
+            for (AutoCloseable worker : workers) {
+                if (worker instanceof ClaimingWorker claimer) {
+                    claimer.stopClaiming();
+                    claiming++;
+                }
+            }
+            LOG.info("shutdown.claiming-stopped", Map.of("step", 0, "workers", claiming));
             int left;
             try {
                 left = inFlight.drain(config.drainTimeout());

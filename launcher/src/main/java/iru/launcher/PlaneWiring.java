@@ -59,6 +59,7 @@ import iru.foundation.database.RegionalDatabases;
 import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
+import iru.foundation.workers.ClaimingWorker;
 import iru.foundation.workers.PeriodicWorker;
 import iru.foundation.secrets.CachingSecretStore;
 import iru.foundation.net.OutboundAddressPolicy;
@@ -290,7 +291,12 @@ final class PlaneWiring {
         ProvisioningWorkers workers = new ProvisioningWorkers(workersRouter, config.servedRegions(),
                 new TenantDirectory(), new ProvisioningOutbox(), delivery.get().delivery(), config.workers(), telemetry,
                 errors, Clock.systemUTC(), new SecureRandom()).start();
-        return Optional.of(new AutoCloseable() {
+        return Optional.of(new ClaimingWorker() {
+            @Override
+            public void stopClaiming() {
+                workers.stopClaiming();
+            }
+
             @Override
             public void close() throws Exception {
                 try {

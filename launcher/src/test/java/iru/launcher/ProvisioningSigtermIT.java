@@ -29,11 +29,13 @@ import org.junit.jupiter.api.Test;
  */
 class ProvisioningSigtermIT {
     /**
-     * Six times what the plane's workers have in flight at once (2 workers x a batch of 10, delivered in parallel),
+     * Three times what the plane's workers have in flight at once (2 workers x a batch of 10, delivered in parallel),
      * each call taking about a second: the SIGTERM comes while the first wave is in flight, and the workers stop
-     * claiming (after the request drain and the listener's stop, about a second later) with most still queued.
+     * claiming at once (shutdown's first step, before the request drain), so at most the batches they hold then are
+     * delivered by the first plane and most accounts are still queued. (When claiming went on until the workers' own
+     * stop, about a second after the SIGTERM, this took six times as many.)
      */
-    static final int USERS = 120;
+    static final int USERS = 60;
 
     @Test
     void sigtermMidDeliveryThenASecondPlaneEndsExactWithNoAccountCreatedTwice() throws Exception {
@@ -81,6 +83,9 @@ class ProvisioningSigtermIT {
                 assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "did not exit:\n" + first.output());
                 assertEquals(0, first.process.exitValue(), first.output());
                 assertTrue(first.output().contains("provisioning.workers-stopped"), first.output());
+                int claimingStopped = first.indexOf("provisioning.claiming-stopped");
+                assertTrue(claimingStopped >= 0 && claimingStopped < first.indexOf("shutdown.requests-drained"),
+                        "the workers stopped claiming before the request drain:\n" + first.output());
             }
             int afterFirst = server.users().size();
             assertTrue(afterFirst < USERS, "the first plane was stopped before it finished: " + afterFirst);

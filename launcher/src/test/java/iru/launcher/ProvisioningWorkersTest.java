@@ -11,6 +11,9 @@ import iru.application.provisioning.ProvisioningTask;
 import iru.foundation.config.IruConfig;
 import iru.interfaces.http.Json;
 import iru.testkit.LoopbackCatalog;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -23,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -423,6 +429,62 @@ class ProvisioningWorkersTest {
         assertEquals(1, successor.delivered().size());
         assertEquals(subject, successor.delivered().getFirst().task().subject().id());
         assertEquals(0, hanging.delivered().size(), "nothing delivered twice");
+    }
+
+    /**
+     * Shutdown's first step ends claiming, before the request drain: a record enqueued while the plane drains a slow
+     * request stays unclaimed for another instance, while the delivery already in flight still finishes and is
+     * recorded as delivered (it is not abandoned and sent again).
+     */
+    @Test
+    void onceShutdownBeginsNothingMoreIsClaimedAndTheDeliveryInFlightStillCompletes() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        RecordingDelivery held = new RecordingDelivery(task -> {
+            started.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            return new DeliveryOutcome.Delivered("ok");
+        });
+        UUID inFlight = UUID.randomUUID();
+        long first = enqueue(inFlight);
+        var plane = workers(held, Map.of("IRU_WORKER_COUNT", "2"));
+        await("the delivery started", Duration.ofSeconds(10), () -> started.get() == 1);
+        // A slow request keeps the drain (step 1) going for a while; the workers poll every 20 ms meanwhile.
+        CompletableFuture<HttpResponse<String>> slow = HttpClient.newHttpClient().sendAsync(
+                HttpRequest.newBuilder(plane.uri("/dev/sleep?ms=3000")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(200);
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(plane.runtime()::stop);
+        await("the plane refuses requests (draining)", Duration.ofSeconds(5), () -> {
+            try {
+                return plane.get("/livez").statusCode() == 503;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        long later = enqueue(UUID.randomUUID());
+        Thread.sleep(500);
+        release.countDown();
+        await("the delivery in flight was recorded", Duration.ofSeconds(5), () -> {
+            try {
+                return number("select count(*) from provisioning_outbox where seq = " + first) == 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertFalse(slow.isDone(), "recorded while the plane still drained, not abandoned at the workers' stop");
+        stopping.get(30, TimeUnit.SECONDS);
+        assertEquals(200, slow.get(5, TimeUnit.SECONDS).statusCode());
+        assertEquals("0 0", deployment.queryAsOwner("eu", "select attempts || ' ' || count(lease_owner)"
+                + " from provisioning_outbox where seq = " + later + " group by attempts"),
+                "the record enqueued after shutdown began was never claimed");
+        assertEquals(List.of(inFlight), held.calls.stream().map(c -> c.task().subject().id()).toList(),
+                "one call, for the record claimed before shutdown, completed");
+        assertEquals(1, held.delivered().size());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package iru.application.provisioning;
 
 import iru.domain.tenant.TenantLocation;
+import java.util.List;
 
 /**
  * Brings one subject's account in one application in line with the directory (SCIM 2.0 in production). Called by a
@@ -9,4 +10,20 @@ import iru.domain.tenant.TenantLocation;
  */
 public interface ProvisioningDelivery {
     DeliveryOutcome deliver(TenantLocation tenant, ProvisioningTask task);
+
+    /**
+     * Readies the deliveries of one tenant's tasks of a claimed batch, so that what they all need (the directory's
+     * view of their subjects, each application's client) is read once for the batch, not once per task. Runs on the
+     * worker's thread, before the batch's calls start; each task is then delivered once through the result, the
+     * tasks at the same time. By default nothing is read ahead.
+     */
+    default Batch prepare(TenantLocation tenant, List<ProvisioningTask> tasks) {
+        return task -> deliver(tenant, task);
+    }
+
+    /** The prepared deliveries of one tenant's tasks of one claimed batch. */
+    @FunctionalInterface
+    interface Batch {
+        DeliveryOutcome deliver(ProvisioningTask task);
+    }
 }

@@ -14,6 +14,7 @@ import iru.domain.user.UserRepository;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,16 +88,52 @@ public final class ProvisioningState {
     }
 
     public UserTarget user(TenantLocation tenant, UUID appId, UUID userId) {
-        return tx.run("provisioning.read-user", tenant, c -> new UserTarget(apps.find(c, tenant.id(), appId),
-                users.find(c, tenant.id(), userId), accounts.userAssigned(c, tenant.id(), appId, userId),
-                accounts.find(c, tenant.id(), appId, AppAccount.Kind.user, userId),
-                accounts.groupRemoteIdsOf(c, tenant.id(), appId, userId)));
+        return users(tenant, Map.of(appId, Set.of(userId))).get(appId).get(userId);
+    }
+
+    /**
+     * The targets of several users in several applications of one tenant (a claimed batch), read in one transaction
+     * with one statement per kind of fact and application, not one per user: by application, then by user id.
+     */
+    public Map<UUID, Map<UUID, UserTarget>> users(TenantLocation tenant, Map<UUID, Set<UUID>> userIdsByApp) {
+        return tx.run("provisioning.read-users", tenant, c -> {
+            Set<UUID> everyone = userIdsByApp.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+            Map<UUID, User> found = users.findAll(c, tenant.id(), everyone);
+            Map<UUID, Map<UUID, UserTarget>> targets = new HashMap<>();
+            for (Map.Entry<UUID, Set<UUID>> entry : userIdsByApp.entrySet()) {
+                UUID appId = entry.getKey();
+                Set<UUID> ids = entry.getValue();
+                Optional<Application> app = apps.find(c, tenant.id(), appId);
+                Set<UUID> assigned = app.isEmpty() ? Set.of() : accounts.assignedUsers(c, tenant.id(), appId, ids);
+                Map<UUID, AppAccount> userAccounts = app.isEmpty() ? Map.of()
+                        : accounts.findAll(c, tenant.id(), appId, AppAccount.Kind.user, ids);
+                Map<UUID, List<String>> groupIds = app.isEmpty() ? Map.of()
+                        : accounts.groupRemoteIdsOf(c, tenant.id(), appId, ids);
+                Map<UUID, UserTarget> byUser = new HashMap<>();
+                for (UUID id : ids) {
+                    byUser.put(id, new UserTarget(app, Optional.ofNullable(found.get(id)), assigned.contains(id),
+                            Optional.ofNullable(userAccounts.get(id)), groupIds.getOrDefault(id, List.of())));
+                }
+                targets.put(appId, byUser);
+            }
+            return targets;
+        });
     }
 
     /** Remote ids of the provisioned groups of the application the user is a member of, read now. */
     public List<String> groupsOf(TenantLocation tenant, UUID appId, UUID userId) {
-        return tx.run("provisioning.read-user-groups", tenant, c -> accounts.groupRemoteIdsOf(c, tenant.id(), appId,
-                userId));
+        return groupsOf(tenant, Map.of(appId, Set.of(userId))).get(appId).getOrDefault(userId, List.of());
+    }
+
+    /** {@link #groupsOf(TenantLocation, UUID, UUID)} of several users, in one transaction: by application, user. */
+    public Map<UUID, Map<UUID, List<String>>> groupsOf(TenantLocation tenant, Map<UUID, Set<UUID>> userIdsByApp) {
+        return tx.run("provisioning.read-user-groups", tenant, c -> {
+            Map<UUID, Map<UUID, List<String>>> byApp = new HashMap<>();
+            for (Map.Entry<UUID, Set<UUID>> entry : userIdsByApp.entrySet()) {
+                byApp.put(entry.getKey(), accounts.groupRemoteIdsOf(c, tenant.id(), entry.getKey(), entry.getValue()));
+            }
+            return byApp;
+        });
     }
 
     public GroupTarget group(TenantLocation tenant, UUID appId, UUID groupId) {
@@ -133,8 +170,24 @@ public final class ProvisioningState {
     /** Records the account the application holds for `subject` after a successful create, adopt or replace. */
     public void remember(TenantLocation tenant, UUID appId, ProvisioningSubject subject, String remoteId,
             Optional<String> etag) {
+        rememberAll(tenant, List.of(new Account(appId, subject, remoteId, etag)));
+    }
+
+    /** An account the application now holds for `subject`: its remote id and ETag. */
+    public record Account(UUID appId, ProvisioningSubject subject, String remoteId, Optional<String> etag) {
+        public Account {
+            Objects.requireNonNull(appId, "appId");
+            Objects.requireNonNull(subject, "subject");
+            Objects.requireNonNull(remoteId, "remoteId");
+            Objects.requireNonNull(etag, "etag");
+        }
+    }
+
+    /** {@link #remember} of several accounts, in one transaction: they commit together or not at all. */
+    public void rememberAll(TenantLocation tenant, List<Account> written) {
         tx.run("provisioning.remember-account", tenant, c -> {
-            accounts.remember(c, tenant.id(), appId, kind(subject), subject.id(), remoteId, etag);
+            accounts.rememberAll(c, tenant.id(), written.stream().map(a -> new AppAccountRepository.Remote(
+                    a.appId(), kind(a.subject()), a.subject().id(), a.remoteId(), a.etag())).toList());
             return null;
         });
     }

@@ -24,6 +24,7 @@ import iru.foundation.database.TenantRegionRouter;
 import iru.foundation.errors.ErrorReporter;
 import iru.foundation.logging.StructuredLog;
 import iru.foundation.telemetry.Telemetry;
+import iru.foundation.workers.ClaimingWorker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -50,16 +54,17 @@ import java.util.random.RandomGenerator;
  * The provisioning workers: `count` per served region, each claiming a small batch of due subjects across tenants,
  * delivering the batch's subjects at the same time (one lease per subject, so per-subject order holds), and recording
  * the batch's outcomes in one routed transaction per tenant. Everything runs on the workers' own router (own pools)
- * and own threads, so a downstream that hangs holds only these. A delivery is bounded by the delivery timeout; on
- * {@link #close} the workers stop claiming, interrupt the deliveries in progress, record what was delivered and hand
- * back every other lease they hold, so another worker delivers those records.
+ * and own threads, so a downstream that hangs holds only these. A delivery is bounded by the delivery timeout. Shutdown
+ * is two steps: {@link #stopClaiming} (first, before the plane drains its requests) ends every claim, while the
+ * batches already claimed go on; {@link #close} then interrupts the deliveries still in progress, records what was
+ * delivered and hands back every other lease the workers hold, so another worker delivers those records.
  *
  * <p>They also publish the outbox's gauges per served region (`iru_provisioning_outbox_pending`, `_parked`,
  * `_oldest_pending_seconds`, label `region` only): one thread reads the aggregates every {@link #STATS_INTERVAL}
  * through `provisioning_outbox_stats`, and a scrape reads only that cached result, never the database. A region
  * whose last read failed (or that was not read yet) shows NaN rather than a stale or invented number.
  */
-public final class ProvisioningWorkers implements AutoCloseable {
+public final class ProvisioningWorkers implements ClaimingWorker {
     private static final StructuredLog LOG = StructuredLog.of(ProvisioningWorkers.class);
     private static final AttributeKey<String> TENANT = AttributeKey.stringKey("iru.tenant_id");
     private static final AttributeKey<String> CAUSE = AttributeKey.stringKey("iru.provisioning.cause");
@@ -85,6 +90,9 @@ public final class ProvisioningWorkers implements AutoCloseable {
     private final Map<Region, AtomicReference<OutboxStats>> stats = new HashMap<>();
     private final List<Meter> gauges = new ArrayList<>();
     private volatile boolean running = true;
+    private volatile boolean claiming = true;
+    /** Claims hold it shared; {@link #stopClaiming} takes it exclusively, so it returns with no claim running. */
+    private final ReadWriteLock claims = new ReentrantReadWriteLock();
 
     /** How often the outbox gauges' aggregates are read from each region's database. */
     public static final Duration STATS_INTERVAL = Duration.ofSeconds(5);
@@ -138,9 +146,9 @@ public final class ProvisioningWorkers implements AutoCloseable {
 
     private void loop(Region region, String name) {
         while (running) {
-            List<OutboxLease> batch;
+            Optional<List<OutboxLease>> batch;
             try {
-                batch = claim(region, name);
+                batch = claimUnlessStopped(region, name);
             } catch (RuntimeException e) {
                 report("provisioning.claim-failed", e);
                 if (!pause()) {
@@ -149,14 +157,27 @@ public final class ProvisioningWorkers implements AutoCloseable {
                 continue;
             }
             if (batch.isEmpty()) {
+                return; // stopped claiming: this worker's work is done
+            }
+            if (batch.get().isEmpty()) {
                 if (!pause()) {
                     return;
                 }
                 continue;
             }
-            if (!deliverBatch(region, batch)) {
+            if (!deliverBatch(region, batch.get())) {
                 return;
             }
+        }
+    }
+
+    /** A claimed batch (maybe empty), or nothing once {@link #stopClaiming} began. */
+    private Optional<List<OutboxLease>> claimUnlessStopped(Region region, String name) {
+        claims.readLock().lock();
+        try {
+            return claiming ? Optional.of(claim(region, name)) : Optional.empty();
+        } finally {
+            claims.readLock().unlock();
         }
     }
 
@@ -235,39 +256,67 @@ public final class ProvisioningWorkers implements AutoCloseable {
         return !stopped;
     }
 
-    /** Starts every delivery of the batch, each in its own span linked to the request that caused it. */
+    /**
+     * Starts every delivery of the batch, each in its own span linked to the request that caused it. Per tenant, one
+     * directory lookup and one {@link ProvisioningDelivery#prepare} for its tasks, not one per task: a batch takes
+     * well under a lease.
+     */
     private List<InFlight> start(List<OutboxLease> batch) {
-        // One directory lookup per tenant per batch, not per task: a batch takes well under a lease.
-        Map<TenantId, Optional<TenantLocation>> locations = new HashMap<>();
+        Map<TenantId, List<OutboxLease>> byTenant = new LinkedHashMap<>();
+        batch.forEach(lease -> byTenant.computeIfAbsent(lease.tenant(), t -> new ArrayList<>()).add(lease));
         List<InFlight> flights = new ArrayList<>();
-        for (OutboxLease lease : batch) {
-            var builder = telemetry.tracer().spanBuilder("provisioning.deliver").setSpanKind(SpanKind.INTERNAL)
-                    .setNoParent().setAttribute(TENANT, lease.tenant().toString()).setAttribute(CAUSE, lease.cause())
-                    .setAttribute(ATTEMPT, (long) lease.attempt());
-            lease.traceparent().flatMap(ProvisioningWorkers::remoteContext).ifPresent(builder::addLink);
-            Span span = builder.startSpan();
-            Future<DeliveryOutcome> call;
+        byTenant.forEach((tenant, leases) -> {
+            Map<OutboxLease, Span> spans = new LinkedHashMap<>();
+            leases.forEach(lease -> spans.put(lease, deliverySpan(lease)));
+            BiFunction<OutboxLease, Span, Future<DeliveryOutcome>> calls;
             try {
-                Optional<TenantLocation> location = locations.get(lease.tenant());
-                if (location == null) {
-                    location = router.inDirectoryTransaction(c -> directory.findById(c, lease.tenant()));
-                    locations.put(lease.tenant(), location);
-                }
-                if (location.isEmpty()) {
-                    call = CompletableFuture.completedFuture(new DeliveryOutcome.Rejected("tenant " + lease.tenant()
-                            + " is not in the directory"));
-                } else {
-                    TenantLocation tenant = location.get();
-                    call = deliveries.submit(Context.current().with(span).wrap(
-                            () -> delivery.deliver(tenant, task(lease))));
-                }
+                calls = prepare(tenant, leases);
             } catch (RuntimeException e) {
-                Telemetry.recordFailure(span, e);
-                call = CompletableFuture.failedFuture(e);
+                spans.values().forEach(span -> Telemetry.recordFailure(span, e));
+                calls = (lease, span) -> CompletableFuture.failedFuture(e);
             }
-            flights.add(new InFlight(lease, span, call));
-        }
+            for (Map.Entry<OutboxLease, Span> entry : spans.entrySet()) {
+                flights.add(new InFlight(entry.getKey(), entry.getValue(),
+                        calls.apply(entry.getKey(), entry.getValue())));
+            }
+        });
         return flights;
+    }
+
+    private Span deliverySpan(OutboxLease lease) {
+        var builder = telemetry.tracer().spanBuilder("provisioning.deliver").setSpanKind(SpanKind.INTERNAL)
+                .setNoParent().setAttribute(TENANT, lease.tenant().toString()).setAttribute(CAUSE, lease.cause())
+                .setAttribute(ATTEMPT, (long) lease.attempt());
+        lease.traceparent().flatMap(ProvisioningWorkers::remoteContext).ifPresent(builder::addLink);
+        return builder.startSpan();
+    }
+
+    /**
+     * How each of one tenant's leases is delivered: the tenant looked up once and its tasks prepared at once (in a
+     * span of its own, as the reads of the whole batch), then each task on its own thread, in its delivery span.
+     */
+    private BiFunction<OutboxLease, Span, Future<DeliveryOutcome>> prepare(TenantId tenantId,
+            List<OutboxLease> leases) {
+        Optional<TenantLocation> location = router.inDirectoryTransaction(c -> directory.findById(c, tenantId));
+        if (location.isEmpty()) {
+            return (lease, span) -> CompletableFuture.completedFuture(new DeliveryOutcome.Rejected("tenant "
+                    + tenantId + " is not in the directory"));
+        }
+        TenantLocation tenant = location.get();
+        Span preparing = telemetry.tracer().spanBuilder("provisioning.prepare").setSpanKind(SpanKind.INTERNAL)
+                .setNoParent().setAttribute(TENANT, tenantId.toString()).setAttribute(CLAIMED, (long) leases.size())
+                .startSpan();
+        ProvisioningDelivery.Batch prepared;
+        try (Scope ignored = preparing.makeCurrent()) {
+            prepared = delivery.prepare(tenant, leases.stream().map(ProvisioningWorkers::task).toList());
+        } catch (RuntimeException e) {
+            Telemetry.recordFailure(preparing, e);
+            throw e;
+        } finally {
+            preparing.end();
+        }
+        return (lease, span) -> deliveries.submit(Context.current().with(span).wrap(
+                () -> prepared.deliver(task(lease))));
     }
 
     /**
@@ -286,9 +335,11 @@ public final class ProvisioningWorkers implements AutoCloseable {
             try (Scope ignored = recording.makeCurrent()) {
                 List<String> recorded = router.inTransaction(region, tenant.value(), c -> {
                     List<String> names = new ArrayList<>();
+                    List<UUID> completed = new ArrayList<>();
                     for (InFlight flight : flights) {
-                        names.add(record(c, flight.lease(), outcomes.get(flight)));
+                        names.add(record(c, flight.lease(), outcomes.get(flight), completed));
                     }
+                    outbox.complete(c, tenant, completed); // the common case, in one statement
                     return names;
                 });
                 for (int i = 0; i < flights.size(); i++) {
@@ -343,12 +394,15 @@ public final class ProvisioningWorkers implements AutoCloseable {
                 .increment();
     }
 
-    /** Records one outcome in the tenant's transaction `c`; the name of what was recorded. */
-    private String record(java.sql.Connection c, OutboxLease lease, DeliveryOutcome outcome)
+    /**
+     * Records one outcome in the tenant's transaction `c`, except a delivery, whose lease token is added to
+     * `completed` for the caller to complete with the others; the name of what was recorded.
+     */
+    private String record(java.sql.Connection c, OutboxLease lease, DeliveryOutcome outcome, List<UUID> completed)
             throws java.sql.SQLException {
         return switch (outcome) {
             case DeliveryOutcome.Delivered d -> {
-                outbox.complete(c, lease.tenant(), lease.token());
+                completed.add(lease.token());
                 yield "delivered";
             }
             case DeliveryOutcome.Rejected r -> {
@@ -415,9 +469,30 @@ public final class ProvisioningWorkers implements AutoCloseable {
         errors.capture(e, correlationId);
     }
 
+    /**
+     * Claims nothing more: waits (bounded) for the claims running now, so that none runs once this returns. The
+     * batches already claimed are still delivered and recorded; {@link #close} abandons what is still in flight.
+     */
+    @Override
+    public void stopClaiming() {
+        claiming = false;
+        boolean quiet;
+        try {
+            quiet = claims.writeLock().tryLock(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            quiet = false;
+        }
+        if (quiet) {
+            claims.writeLock().unlock();
+        }
+        LOG.info("provisioning.claiming-stopped", Map.of("instance", instance, "claims_finished", quiet));
+    }
+
     /** Stops claiming, interrupts deliveries in progress, and waits (bounded) for the leases to be handed back. */
     @Override
     public void close() throws InterruptedException {
+        claiming = false;
         running = false;
         statsReader.shutdownNow();
         gauges.forEach(telemetry.meters()::remove);

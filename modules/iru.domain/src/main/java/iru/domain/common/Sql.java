@@ -48,6 +48,11 @@ public final class Sql {
         }
     }
 
+    /** A `uuid[]` parameter, for `column = any (?)`: one statement for a set of ids. */
+    public static java.sql.Array uuids(Connection c, java.util.Collection<UUID> ids) throws SQLException {
+        return c.createArrayOf("uuid", ids.toArray());
+    }
+
     /** Reads one row into a value. */
     @FunctionalInterface
     public interface RowReader<T> {

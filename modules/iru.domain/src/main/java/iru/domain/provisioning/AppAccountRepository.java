@@ -3,9 +3,14 @@ package iru.domain.provisioning;
 import iru.domain.common.Sql;
 import iru.domain.tenant.TenantId;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -21,9 +26,19 @@ public final class AppAccountRepository {
 
     public Optional<AppAccount> find(Connection c, TenantId tenant, UUID appId, AppAccount.Kind kind, UUID subjectId)
             throws SQLException {
-        return Sql.list(c, "select " + COLUMNS + " from app_accounts where tenant_id = ? and app_id = ?"
-                + " and subject_kind = ? and subject_id = ?", List.of(tenant.value(), appId, kind.name(), subjectId),
-                AppAccountRepository::read).stream().findFirst();
+        return Optional.ofNullable(findAll(c, tenant, appId, kind, List.of(subjectId)).get(subjectId));
+    }
+
+    /** The accounts of these subjects in the application, by subject id (those that have none are absent). */
+    public Map<UUID, AppAccount> findAll(Connection c, TenantId tenant, UUID appId, AppAccount.Kind kind,
+            Collection<UUID> subjectIds) throws SQLException {
+        Map<UUID, AppAccount> found = new HashMap<>();
+        for (AppAccount account : Sql.list(c, "select " + COLUMNS + " from app_accounts where tenant_id = ?"
+                + " and app_id = ? and subject_kind = ? and subject_id = any (?)", List.of(tenant.value(), appId,
+                kind.name(), Sql.uuids(c, subjectIds)), AppAccountRepository::read)) {
+            found.put(account.subjectId(), account);
+        }
+        return found;
     }
 
     /** Every account of one kind in an application, in subject id order. */
@@ -36,14 +51,40 @@ public final class AppAccountRepository {
     /** Records (or replaces) the remote id and ETag of a subject's account, provisioned now. */
     public void remember(Connection c, TenantId tenant, UUID appId, AppAccount.Kind kind, UUID subjectId,
             String remoteId, Optional<String> etag) throws SQLException {
-        if (remoteId.length() > MAX_REMOTE || etag.map(String::length).orElse(0) > MAX_REMOTE) {
-            throw new IllegalArgumentException("the application's id or ETag is longer than " + MAX_REMOTE);
+        rememberAll(c, tenant, List.of(new Remote(appId, kind, subjectId, remoteId, etag)));
+    }
+
+    /** A subject's account as the application names it. */
+    public record Remote(UUID appId, AppAccount.Kind kind, UUID subjectId, String remoteId, Optional<String> etag) {
+        public Remote {
+            if (remoteId.length() > MAX_REMOTE || etag.map(String::length).orElse(0) > MAX_REMOTE) {
+                throw new IllegalArgumentException("the application's id or ETag is longer than " + MAX_REMOTE);
+            }
         }
-        Sql.update(c, "insert into app_accounts (tenant_id, app_id, subject_kind, subject_id, remote_id, etag,"
-                + " provisioned_at) values (?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, app_id, subject_kind, subject_id)"
-                + " do update set remote_id = excluded.remote_id, etag = excluded.etag,"
-                + " provisioned_at = excluded.provisioned_at", tenant.value(), appId, kind.name(), subjectId,
-                remoteId, etag.orElse(null), Sql.timestamp(Sql.now()));
+    }
+
+    /** {@link #remember} of several accounts, sent as one JDBC batch. */
+    public void rememberAll(Connection c, TenantId tenant, Collection<Remote> accounts) throws SQLException {
+        if (accounts.isEmpty()) {
+            return;
+        }
+        Timestamp now = Sql.timestamp(Sql.now());
+        try (PreparedStatement s = c.prepareStatement("insert into app_accounts (tenant_id, app_id, subject_kind,"
+                + " subject_id, remote_id, etag, provisioned_at) values (?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict (tenant_id, app_id, subject_kind, subject_id) do update set remote_id ="
+                + " excluded.remote_id, etag = excluded.etag, provisioned_at = excluded.provisioned_at")) {
+            for (Remote a : accounts) {
+                s.setObject(1, tenant.value());
+                s.setObject(2, a.appId());
+                s.setString(3, a.kind().name());
+                s.setObject(4, a.subjectId());
+                s.setString(5, a.remoteId());
+                s.setString(6, a.etag().orElse(null));
+                s.setTimestamp(7, now);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
     }
 
     public boolean forget(Connection c, TenantId tenant, UUID appId, AppAccount.Kind kind, UUID subjectId)
@@ -54,11 +95,18 @@ public final class AppAccountRepository {
 
     /** Whether the user is assigned to the application directly or through one of their groups. */
     public boolean userAssigned(Connection c, TenantId tenant, UUID appId, UUID userId) throws SQLException {
-        return !Sql.list(c, "select 1 where exists (select 1 from app_user_assignments where tenant_id = ? and app_id = ?"
-                + " and user_id = ?) or exists (select 1 from group_members m join app_group_assignments a"
+        return assignedUsers(c, tenant, appId, List.of(userId)).contains(userId);
+    }
+
+    /** Which of these users are assigned to the application, directly or through one of their groups. */
+    public Set<UUID> assignedUsers(Connection c, TenantId tenant, UUID appId, Collection<UUID> userIds)
+            throws SQLException {
+        java.sql.Array ids = Sql.uuids(c, userIds);
+        return Set.copyOf(Sql.list(c, "select user_id from app_user_assignments where tenant_id = ? and app_id = ?"
+                + " and user_id = any (?) union select m.user_id from group_members m join app_group_assignments a"
                 + " on a.tenant_id = m.tenant_id and a.group_id = m.group_id where m.tenant_id = ? and a.app_id = ?"
-                + " and m.user_id = ?)", List.of(tenant.value(), appId, userId, tenant.value(), appId, userId),
-                rs -> 1).isEmpty();
+                + " and m.user_id = any (?)", List.of(tenant.value(), appId, ids, tenant.value(), appId, ids),
+                rs -> rs.getObject(1, UUID.class)));
     }
 
     public boolean groupAssigned(Connection c, TenantId tenant, UUID appId, UUID groupId) throws SQLException {
@@ -79,11 +127,22 @@ public final class AppAccountRepository {
      * there: the groups a newly created user account must join.
      */
     public List<String> groupRemoteIdsOf(Connection c, TenantId tenant, UUID appId, UUID userId) throws SQLException {
-        return Sql.list(c, "select a.remote_id from group_members m join app_group_assignments g"
+        return groupRemoteIdsOf(c, tenant, appId, List.of(userId)).getOrDefault(userId, List.of());
+    }
+
+    /** {@link #groupRemoteIdsOf(Connection, TenantId, UUID, UUID)} of several users at once, by user id. */
+    public Map<UUID, List<String>> groupRemoteIdsOf(Connection c, TenantId tenant, UUID appId,
+            Collection<UUID> userIds) throws SQLException {
+        Map<UUID, List<String>> byUser = new HashMap<>();
+        Sql.list(c, "select m.user_id, a.remote_id from group_members m join app_group_assignments g"
                 + " on g.tenant_id = m.tenant_id and g.group_id = m.group_id join app_accounts a"
                 + " on a.tenant_id = m.tenant_id and a.app_id = g.app_id and a.subject_kind = 'group'"
-                + " and a.subject_id = m.group_id where m.tenant_id = ? and m.user_id = ? and g.app_id = ?"
-                + " order by a.remote_id", List.of(tenant.value(), userId, appId), rs -> rs.getString(1));
+                + " and a.subject_id = m.group_id where m.tenant_id = ? and m.user_id = any (?) and g.app_id = ?"
+                + " order by m.user_id, a.remote_id", List.of(tenant.value(), Sql.uuids(c, userIds), appId), rs -> {
+                    byUser.computeIfAbsent(rs.getObject(1, UUID.class), u -> new ArrayList<>()).add(rs.getString(2));
+                    return null;
+                });
+        return byUser;
     }
 
     /** Which of `ids` are users of the tenant (reconciliation attributes a remote account by its externalId). */

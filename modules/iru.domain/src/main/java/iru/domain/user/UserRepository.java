@@ -12,7 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -98,6 +101,19 @@ public final class UserRepository {
     public SingleSelect<Optional<User>> byId(TenantId tenant, UUID id) {
         return new SingleSelect<>(BY_ID, List.of(tenant.value(), id),
                 rs -> rs.next() ? Optional.of(read(rs)) : Optional.empty());
+    }
+
+    /** Those of the users with these ids that exist, by id: one statement for a batch of deliveries. */
+    public Map<UUID, User> findAll(Connection c, TenantId tenant, Collection<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, User> found = new HashMap<>();
+        for (User user : query(c, "select " + COLUMNS + " from users u where u.tenant_id = ? and u.user_id = any (?)",
+                List.of(tenant.value(), Sql.uuids(c, ids)))) {
+            found.put(user.id(), user);
+        }
+        return found;
     }
 
     public boolean delete(Connection c, TenantId tenant, UUID id) {

@@ -13,15 +13,21 @@ import iru.domain.provisioning.AppAccount;
 import iru.domain.tenant.TenantLocation;
 import iru.domain.user.UserStatus;
 import iru.foundation.net.OutboundAddressRefusedException;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Brings one subject's account in one application in line with the directory over SCIM 2.0. Each delivery reads the
- * directory in one short transaction, calls the application with no transaction open, and records the account's
- * remote id and ETag in a second one. The credential is fetched from the secret store on every delivery, so a
- * rotation takes effect at once.
+ * Brings one subject's account in one application in line with the directory over SCIM 2.0. A claimed batch's users
+ * are read from the directory at once, in one short transaction ({@link #prepare}); each delivery then calls the
+ * application with no transaction open and records the account's remote id and ETag in a short one of its own. The
+ * credential is fetched from the secret store once per batch and application (the issue's "per delivery batch"), so
+ * a rotation takes effect with the next batch.
  * <p>
  * Users: assigned and active → create (`POST /Users`; on 409 adopt the account found by `externalId`, else by
  * `userName`, and replace it) or replace (`PUT` with `If-Match`; 404 → create again; 412 → re-read and replace once);
@@ -60,11 +66,112 @@ final class ScimDelivery implements ProvisioningDelivery {
 
     @Override
     public DeliveryOutcome deliver(TenantLocation tenant, ProvisioningTask task) {
+        return prepare(tenant, List.of(task)).deliver(task);
+    }
+
+    /**
+     * Reads the directory's view of every user task of the batch in one transaction; each application's client
+     * (its credential read from the secret store) is made once for the batch, by the first task that calls it.
+     */
+    @Override
+    public Batch prepare(TenantLocation tenant, List<ProvisioningTask> tasks) {
+        Map<UUID, Set<UUID>> users = new HashMap<>();
+        for (ProvisioningTask task : tasks) {
+            if (task.subject() instanceof ProvisioningSubject.User user) {
+                users.computeIfAbsent(task.appId(), a -> new HashSet<>()).add(user.id());
+            }
+        }
+        return new PreparedBatch(tenant, users.isEmpty() ? Map.of() : state.users(tenant, users), tasks);
+    }
+
+    /**
+     * One tenant's tasks of one batch: the users' targets read ahead, one client per application, and the users'
+     * accounts recorded together ({@link AccountWrites}).
+     */
+    private final class PreparedBatch implements Batch {
+        private final TenantLocation tenant;
+        private final Map<UUID, Map<UUID, ProvisioningState.UserTarget>> users;
+        private final Map<UUID, ScimClient> clients = new ConcurrentHashMap<>();
+        private final AccountWrites writes;
+        private final Map<Long, AccountWrites.Slot> slots = new HashMap<>();
+
+        PreparedBatch(TenantLocation tenant, Map<UUID, Map<UUID, ProvisioningState.UserTarget>> users,
+                List<ProvisioningTask> tasks) {
+            this.tenant = tenant;
+            this.users = users;
+            this.writes = new AccountWrites(state, tenant);
+            for (ProvisioningTask task : tasks) {
+                if (task.subject() instanceof ProvisioningSubject.User) {
+                    slots.put(task.sequence(), writes.slot());
+                }
+            }
+        }
+
+        @Override
+        public DeliveryOutcome deliver(ProvisioningTask task) {
+            AccountWrites.Slot slot = slots.get(task.sequence());
+            try {
+                return switch (task.subject()) {
+                    case ProvisioningSubject.User user -> outcome(() -> user(slot, task.appId(), user,
+                            task.attempt()));
+                    case ProvisioningSubject.Group group -> outcome(() -> group(this, task.appId(), group));
+                };
+            } finally {
+                if (slot != null) {
+                    writes.settle(slot);
+                }
+            }
+        }
+
+        private DeliveryOutcome user(AccountWrites.Slot slot, UUID appId, ProvisioningSubject.User subject,
+                int attempt) {
+            ProvisioningState.UserTarget target = users.get(appId).get(subject.id());
+            if (target.app().isEmpty()) {
+                return delivered("the application no longer exists");
+            }
+            boolean wanted = target.user().isPresent() && target.assigned();
+            if (!wanted) {
+                return remove(this, target.app().get(), subject, target.account(), USERS);
+            }
+            boolean active = target.user().get().status() == UserStatus.active;
+            if (!active && target.account().isEmpty()) {
+                return delivered("the user is inactive and has no account");
+            }
+            ScimClient scim = client(target.app().get());
+            UserResource resource = ScimMapping.user(target.user().get());
+            Sent sent = target.account().isPresent()
+                    ? replace(scim, USERS, target.account().get(), resource, active,
+                            () -> adoptOrCreateUser(scim, resource))
+                    : adoptOrCreateUser(scim, resource);
+            String what = active ? "user" : "user (deactivated)";
+            if (sent.answer().isEmpty()) {
+                return record(tenant, appId, subject, sent, what);
+            }
+            ScimClient.Answer answer = sent.answer().get();
+            // A retry joins again: the attempt before may have failed between recording the account and joining.
+            // The groups are read AFTER the account is recorded: a group pushed meanwhile read its members
+            // before this account existed, and the groups read before the POST do not include it yet.
+            boolean join = sent.isNew() || attempt > 1;
+            List<String> groups = writes.record(slot, appId, subject, answer.id(), answer.version(), join);
+            if (join) {
+                joinGroups(scim, answer.id(), groups);
+            }
+            return delivered(sent.how() + " " + what + " " + answer.id());
+        }
+
+        /**
+         * The application's client for this batch: its credential is read once per batch (a rotation takes effect
+         * with the next batch); a failure to make one is not kept, so each task that needs it reports it.
+         */
+        ScimClient client(Application app) {
+            return clients.computeIfAbsent(app.id(), id -> ScimDelivery.this.client(tenant, app));
+        }
+    }
+
+    /** The outcome `delivery` decides, or the one its failure means. */
+    private static DeliveryOutcome outcome(java.util.function.Supplier<DeliveryOutcome> delivery) {
         try {
-            return switch (task.subject()) {
-                case ProvisioningSubject.User user -> user(tenant, task.appId(), user, task.attempt());
-                case ProvisioningSubject.Group group -> group(tenant, task.appId(), group);
-            };
+            return delivery.get();
         } catch (Outcome o) {
             return o.outcome;
         } catch (ScimClient.UnreachableException e) {
@@ -76,43 +183,16 @@ final class ScimDelivery implements ProvisioningDelivery {
         }
     }
 
-    private DeliveryOutcome user(TenantLocation tenant, UUID appId, ProvisioningSubject.User subject, int attempt) {
-        ProvisioningState.UserTarget target = state.user(tenant, appId, subject.id());
-        if (target.app().isEmpty()) {
-            return delivered("the application no longer exists");
-        }
-        boolean wanted = target.user().isPresent() && target.assigned();
-        if (!wanted) {
-            return remove(tenant, target.app().get(), subject, target.account(), USERS);
-        }
-        boolean active = target.user().get().status() == UserStatus.active;
-        if (!active && target.account().isEmpty()) {
-            return delivered("the user is inactive and has no account");
-        }
-        ScimClient scim = client(tenant, target.app().get());
-        UserResource resource = ScimMapping.user(target.user().get());
-        Sent sent = target.account().isPresent()
-                ? replace(scim, USERS, target.account().get(), resource, active, () -> adoptOrCreateUser(scim, resource))
-                : adoptOrCreateUser(scim, resource);
-        DeliveryOutcome recorded = record(tenant, appId, subject, sent, active ? "user" : "user (deactivated)");
-        // A retry joins again: the attempt before may have failed between recording the account and joining.
-        // The groups are read AFTER the account is recorded: a group pushed meanwhile read its members before this
-        // account existed, and the groups read before the POST do not include it yet.
-        if (sent.isNew() || (attempt > 1 && sent.answer().isPresent())) {
-            joinGroups(scim, sent.answer().get().id(), state.groupsOf(tenant, appId, subject.id()));
-        }
-        return recorded;
-    }
-
-    private DeliveryOutcome group(TenantLocation tenant, UUID appId, ProvisioningSubject.Group subject) {
+    private DeliveryOutcome group(PreparedBatch batch, UUID appId, ProvisioningSubject.Group subject) {
+        TenantLocation tenant = batch.tenant;
         ProvisioningState.GroupTarget target = state.group(tenant, appId, subject.id());
         if (target.app().isEmpty()) {
             return delivered("the application no longer exists");
         }
         if (target.group().isEmpty() || !target.assigned()) {
-            return remove(tenant, target.app().get(), subject, target.account(), GROUPS);
+            return remove(batch, target.app().get(), subject, target.account(), GROUPS);
         }
-        ScimClient scim = client(tenant, target.app().get());
+        ScimClient scim = batch.client(target.app().get());
         for (int round = 0; round < GROUP_ROUNDS; round++) {
             GroupResource resource = ScimMapping.group(target.group().get(), target.memberRemoteIds());
             ProvisioningState.GroupTarget sentFor = target;
@@ -165,13 +245,14 @@ final class ScimDelivery implements ProvisioningDelivery {
         return delivered(sent.how() + " " + what + " " + remoteId);
     }
 
-    private DeliveryOutcome remove(TenantLocation tenant, Application app, ProvisioningSubject subject,
+    private DeliveryOutcome remove(PreparedBatch batch, Application app, ProvisioningSubject subject,
             Optional<AppAccount> account, String endpoint) {
         if (account.isEmpty()) {
             return delivered("not assigned and no account");
         }
+        TenantLocation tenant = batch.tenant;
         UUID appId = app.id();
-        ScimClient scim = client(tenant, app);
+        ScimClient scim = batch.client(app);
         ScimClient.Answer answer = scim.delete(endpoint, account.get().remoteId());
         if (!answer.ok() && answer.status() != 404) {
             throw failure(answer, "DELETE " + endpoint);

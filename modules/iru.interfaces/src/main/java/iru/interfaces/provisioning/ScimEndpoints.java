@@ -13,8 +13,8 @@ import java.net.URI;
 
 /**
  * SCIM clients for applications: the application's base URL, its platform-held bearer token fetched from the secret
- * store on every call (so a rotation takes effect at once, and a token is never cached here), over one guarded web
- * client shared by all (its keep-alive connections were vetted when opened).
+ * store for every client made (one per delivery batch or reconciliation; a token is never cached here), over one
+ * guarded web client shared by all (its keep-alive connections were vetted when opened).
  */
 final class ScimEndpoints {
     private final SecretStore secrets;

@@ -8,7 +8,7 @@ import iru.foundation.secrets.SecretStore;
 
 /**
  * SCIM provisioning as the launcher wires it: the delivery the workers call and the reconciler, sharing one guarded
- * web client and reading the credential from the secret store on every use.
+ * web client and reading the credential from the secret store for every batch of deliveries and every reconciliation.
  */
 public final class ScimProvisioning {
     private final ProvisioningState state;
