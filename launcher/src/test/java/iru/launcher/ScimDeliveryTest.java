@@ -366,6 +366,48 @@ class ScimDeliveryTest {
         assertEquals(Optional.empty(), fx.remoteId(app, "group", group));
     }
 
+    /**
+     * A worker's batch: the users are read at once, delivered at the same time, and their accounts recorded together
+     * (one transaction) before each reads the groups it must join; every account ends recorded and in its group, and
+     * a task of the batch that records nothing (an unassigned user) holds none of the others back.
+     */
+    @Test
+    void aBatchOfUsersPreparedTogetherEndsRecordedAndInTheirGroup() throws Exception {
+        String group = fx.ok("POST", "/groups", "{\"displayName\":\"" + name("Batch") + "\"}").get("id").asText();
+        List<String> people = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            people.add(fx.user(name("batch" + i)));
+            fx.ok("PUT", "/groups/" + group + "/members/" + people.getLast(), null);
+        }
+        String outsider = fx.user(name("outsider"));
+        fx.ok("PUT", "/apps/" + app + "/assignments/groups/" + group, null);
+        assertDelivered(fx.deliver(scim, app, new ProvisioningSubject.Group(UUID.fromString(group))));
+
+        List<String> subjects = new java.util.ArrayList<>(people);
+        subjects.add(outsider);
+        List<iru.application.provisioning.ProvisioningTask> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            tasks.add(new iru.application.provisioning.ProvisioningTask(1_000_000L + counter * 100L + i,
+                    fx.location.id(), UUID.fromString(app), new ProvisioningSubject.User(UUID.fromString(
+                            subjects.get(i))), "test", 1, Optional.empty()));
+        }
+        var batch = scim.delivery().prepare(fx.location, tasks);
+        List<java.util.concurrent.Future<DeliveryOutcome>> outcomes;
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            outcomes = tasks.stream().map(t -> threads.submit(() -> batch.deliver(t))).toList();
+        }
+        for (var outcome : outcomes) {
+            assertDelivered(outcome.get());
+        }
+        assertEquals(people.size(), server.users().size());
+        Set<String> recorded = new java.util.HashSet<>();
+        for (String member : people) {
+            recorded.add(fx.remoteId(app, "user", member).orElseThrow());
+        }
+        assertEquals(recorded, Set.copyOf(members(server.groups().getFirst())));
+        assertEquals(Optional.empty(), fx.remoteId(app, "user", outsider));
+    }
+
     @Test
     void aUserProvisionedAfterTheirGroupJoinsIt() throws Exception {
         String sam = fx.user(name("sam"));
