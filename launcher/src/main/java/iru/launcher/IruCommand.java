@@ -1,8 +1,8 @@
 package iru.launcher;
 
 import iru.foundation.config.IruConfig;
+import iru.foundation.database.OrmSessions;
 import iru.foundation.logging.StructuredLog;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -57,9 +57,16 @@ final class IruCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "missing --plane=tenant|control or a subcommand (migrate, verify-audit, workers, healthcheck)");
         }
-        IruConfig config = config();
-        PlaneRuntime runtime = PlaneRuntime.start(plane, config, List.of());
-        return serveUntilSignalled(spec, runtime, plane + " plane");
+        // Hibernate's boot needs no configuration: it begins before the configuration is read.
+        OrmSessions booting = PlaneRuntime.bootOrm();
+        IruConfig config;
+        try {
+            config = config();
+        } catch (RuntimeException e) {
+            booting.close();
+            throw e;
+        }
+        return serveUntilSignalled(spec, PlaneRuntime.start(plane, config, booting), plane + " plane");
     }
 
     /** Announces the runtime, then runs its ordered stop on SIGTERM or SIGINT and returns once it has stopped. */

@@ -30,7 +30,6 @@ import iru.interfaces.http.ProblemDirectHandler;
 import iru.interfaces.http.RequestLifecycleFilter;
 import iru.interfaces.http.StorableTextFilter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -95,20 +94,53 @@ public final class PlaneRuntime {
      */
     static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters,
             SecretStore secrets, PlaneWiring.DeliveryFactory deliveries, boolean workersOnly) {
+        return start(plane, config, extraSpanExporters, secrets, deliveries, workersOnly, bootOrm());
+    }
+
+    /**
+     * `iru --plane=…`: Hibernate's boot, the longest step of a start, needs no configuration, so the command begins
+     * it before it reads the configuration and hands it in here.
+     */
+    static PlaneRuntime start(Plane plane, IruConfig config, OrmSessions booting) {
+        SecretStore secrets;
+        try {
+            secrets = Secrets.store(config);
+        } catch (RuntimeException e) {
+            booting.close();
+            throw e;
+        }
+        return start(plane, config, List.of(), secrets, PlaneWiring.scimDelivery(config, secrets), false, booting);
+    }
+
+    /**
+     * Hibernate's boot reads no database and no configuration: it runs beside everything else a start does, and the
+     * features are wired with the sessions while it boots (the plane serves once it has booted).
+     */
+    static OrmSessions bootOrm() {
+        return OrmSessions.boot(PlaneWiring.ORM_ENTITIES);
+    }
+
+    /** `orm` may still be booting; it is closed (once booted) if the start fails. */
+    private static PlaneRuntime start(Plane plane, IruConfig config, List<SpanExporter> extraSpanExporters,
+            SecretStore secrets, PlaneWiring.DeliveryFactory deliveries, boolean workersOnly, OrmSessions orm) {
         String name = workersOnly ? "workers" : plane.name();
         StartupTimeline timeline = new StartupTimeline();
-        Telemetry telemetry = Telemetry.create(config.telemetry().withServiceName("iru-" + name),
-                extraSpanExporters);
-        ErrorReporter errors = SentryErrorReporter.forSettings(config.telemetry());
-        RegionalDatabases databases = null;
-        OrmSessions orm = null;
         DatabaseCredentials role = plane.databaseRole(config.database());
-        // Hibernate's boot reads no database, and the migration check opens connections of its own: both run while
-        // the pools connect. A refusal is still the one a start step by step would give: an unreachable database
-        // (pools), then changed or missing migrations, then a database of another region.
-        StartupStep<OrmSessions> ormBoot = StartupStep.start("orm", () -> OrmSessions.create(PlaneWiring.ORM_ENTITIES));
+        // The migration check opens connections of its own: it runs while the pools connect and Hibernate boots. A
+        // refusal is still the one a start step by step would give: an unreachable database (pools), then changed
+        // or missing migrations, then a database of another region.
         StartupStep<Void> migrationCheck = StartupStep.run("migrations", () ->
                 new SchemaMigrator(config.database(), config.servedRegions(), line -> { }).verifyAllApplied(role));
+        Telemetry telemetry;
+        try {
+            telemetry = Telemetry.create(config.telemetry().withServiceName("iru-" + name), extraSpanExporters);
+        } catch (RuntimeException e) {
+            migrationCheck.discard(e, checked -> { });
+            orm.close();
+            throw e;
+        }
+        ErrorReporter errors = SentryErrorReporter.forSettings(config.telemetry());
+        RegionalDatabases databases = null;
         try {
             databases = RegionalDatabases.open(config.database(), config.servedRegions(), role,
                     telemetry.openTelemetry(), telemetry.meters());
@@ -118,8 +150,6 @@ public final class PlaneRuntime {
             TenantRegionRouter router = new TenantRegionRouter(databases);
             router.verifyRegionIdentities();
             timeline.reached("regions_checked");
-            orm = ormBoot.join();
-            timeline.reached("orm_ready");
 
             InFlightRequests inFlight = new InFlightRequests();
             FailureResponder failures = new FailureResponder(errors);
@@ -143,6 +173,8 @@ public final class PlaneRuntime {
                     ? OpenApiService.CONTROL_DOCUMENT : OpenApiService.TENANT_DOCUMENT);
             failures.registerFallback(routing, documented::methodsFor);
             timeline.reached("wired");
+            orm.awaitBooted();
+            timeline.reached("orm_ready");
             int port = config.httpPort() >= 0 ? config.httpPort() : workersOnly ? WORKERS_PORT : plane.defaultPort();
             WebServer server = WebServer.builder()
                     .port(port)
@@ -164,27 +196,17 @@ public final class PlaneRuntime {
             timeline.reached("serving");
             LOG.info("plane.started", Map.of("plane", name, "port", server.port(),
                     "regions", config.servedRegions().stream().map(r -> r.code()).sorted().toList(),
-                    "startup_ms", timeline.milestones(), "process_uptime_ms", processUptimeMillis()));
+                    "startup_ms", timeline.milestones()));
             return new PlaneRuntime(plane, config, telemetry, errors, orm, databases, inFlight, server, workers);
         } catch (RuntimeException e) {
             migrationCheck.discard(e, checked -> { });
-            if (orm != null) {
-                orm.close();
-            } else {
-                ormBoot.discard(e, OrmSessions::close);
-            }
+            orm.close();
             if (databases != null) {
                 databases.close();
             }
             telemetry.shutdown();
             throw e;
         }
-    }
-
-    /** Since the JVM was exec'd (its first start: the JVM's own boot and the command line before the plane's start). */
-    private static long processUptimeMillis() {
-        return ProcessHandle.current().info().startInstant()
-                .map(started -> Duration.between(started, Instant.now()).toMillis()).orElse(-1L);
     }
 
     /** The background workers this plane stops on shutdown, in order. */

@@ -322,6 +322,34 @@ final class PlaneWiring {
     static List<AutoCloseable> tenant(HttpRouting.Builder routing, IruConfig config, TenantRegionRouter router,
             Telemetry telemetry, OrmSessions orm, SecretStore secrets, ErrorReporter errors,
             DeliveryFactory deliveries) {
+        // The provisioning workers need nothing of the request path but their own pools (and a SCIM client, whose TLS
+        // set-up is slow): they are built beside it and joined before the plane serves.
+        StartupStep<Optional<AutoCloseable>> provisioning = StartupStep.start("provisioning-workers",
+                () -> provisioningWorkers(config, telemetry, orm, errors, deliveries));
+        try {
+            List<AutoCloseable> workers = tenantRequestPath(routing, config, router, telemetry, orm, secrets, errors);
+            provisioning.join().ifPresent(workers::add);
+            return List.copyOf(workers);
+        } catch (RuntimeException e) {
+            provisioning.discard(e, started -> started.ifPresent(w -> stopAfterFailedStart(w, errors)));
+            throw e;
+        }
+    }
+
+    /** The workers of a start that failed, stopped; a failure to stop reaches the error reporter with its stack. */
+    private static void stopAfterFailedStart(AutoCloseable workers, ErrorReporter errors) {
+        try {
+            workers.close();
+        } catch (Exception e) {
+            String correlationId = java.util.UUID.randomUUID().toString();
+            LOG.warn("provisioning.workers-stop-failed", Map.of("correlation_id", correlationId));
+            errors.capture(e, correlationId);
+        }
+    }
+
+    private static List<AutoCloseable> tenantRequestPath(HttpRouting.Builder routing, IruConfig config,
+            TenantRegionRouter router, Telemetry telemetry, OrmSessions orm, SecretStore secrets,
+            ErrorReporter errors) {
         Core core = Core.of(router, telemetry, orm, config, secrets);
         TenantResolver resolver = new TenantResolver(router, core.directory(), TenantResolver.Settings.DEFAULTS);
         CredentialChanges credentials = core.credentials();
@@ -391,8 +419,7 @@ final class PlaneWiring {
             }
         }, errors).start();
         workers.add(sweeping);
-        provisioningWorkers(config, telemetry, orm, errors, deliveries).ifPresent(workers::add);
-        return List.copyOf(workers);
+        return workers;
     }
 
     /**

@@ -3,6 +3,7 @@ package iru.foundation.workers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,10 +42,29 @@ public final class AtOnce {
             return results;
         }
         results.forEach(discard);
-        switch (first) {
-            case RuntimeException failure -> throw failure;
-            case Error failure -> throw failure;
-            default -> throw new IllegalStateException(first);
+        throw rethrown(first);
+    }
+
+    /**
+     * Waits for one step that runs on another thread: its result, or what it threw, rethrown on the caller's thread
+     * as if the caller had run it.
+     */
+    public static <T> T await(Future<T> step) {
+        try {
+            return step.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a step of the start", e);
+        } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+        }
+    }
+
+    private static RuntimeException rethrown(Throwable failure) {
+        switch (failure) {
+            case RuntimeException unchecked -> throw unchecked;
+            case Error error -> throw error;
+            default -> throw new IllegalStateException(failure);
         }
     }
 }
