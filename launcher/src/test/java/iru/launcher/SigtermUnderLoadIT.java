@@ -29,11 +29,14 @@ class SigtermUnderLoadIT {
             var control = deployment.startControlWithCatalog(upstream);
             var api = deployment.start(Plane.tenant, Map.of("IRU_WORKERS", "off"));
             var target = ReliabilityLoad.prepare(control, api, server, "sigterm-load-token", "acme");
-            server.delayRandomly(Duration.ofMillis(100), Duration.ofMillis(200)); // deliveries stay outstanding
+            // Two workers (2 x a batch of 10 in flight) and ~1 s per SCIM call: when the SIGTERM comes, the writes
+            // have queued more than the workers can deliver before they stop claiming (~1-2 s later). With the
+            // defaults (4 workers, 0.1-0.2 s a call) they sometimes delivered everything first.
+            server.delayRandomly(Duration.ofMillis(800), Duration.ofMillis(1200));
 
             // Leases far longer than the test: a second instance can only finish quickly if they were released.
             Map<String, String> env = new HashMap<>(deployment.environment(Map.of("IRU_HTTP_PORT", "0",
-                    "IRU_WORKER_POLL_MILLIS", "50", "IRU_WORKER_BACKOFF_BASE_MILLIS", "50",
+                    "IRU_WORKER_COUNT", "2", "IRU_WORKER_POLL_MILLIS", "50", "IRU_WORKER_BACKOFF_BASE_MILLIS", "50",
                     "IRU_WORKER_BACKOFF_CAP_SECONDS", "1", "IRU_WORKER_LEASE_SECONDS", "300",
                     "IRU_SCIM_RECONCILE_INTERVAL_SECONDS", "0")));
             env.put(("IRU_DEV_SCIM_" + target.tenant().id() + "_" + target.scimApp()).toUpperCase(Locale.ROOT)
