@@ -28,6 +28,7 @@ public final class UserRepository {
     /** The entity classes this repository needs the session factory to know. */
     public static final List<Class<?>> ENTITIES = List.of(UserEntity.class);
 
+    /** The columns of a user, in the order {@link #read} takes them. */
     static final String COLUMNS = "u.user_id, u.user_name, u.email, u.given_name, u.family_name, u.display_name,"
             + " u.status, u.external_id, u.version, u.created_at, u.updated_at";
 
@@ -171,10 +172,14 @@ public final class UserRepository {
         return Sql.list(c, sql, args, UserRepository::read);
     }
 
+    /**
+     * A row of {@link #COLUMNS}, by position: every query here selects exactly those, in that order, and reading by
+     * name made the driver build a name-to-index map for each result (about 1% of a GET user's CPU, profiled).
+     */
     static User read(ResultSet rs) throws SQLException {
-        UserProfile profile = new UserProfile(rs.getString("user_name"), rs.getString("email"), rs.getString("given_name"),
-                rs.getString("family_name"), rs.getString("display_name"), rs.getString("external_id"));
-        return new User(Sql.uuid(rs, "user_id"), profile, UserStatus.valueOf(rs.getString("status")),
-                rs.getInt("version"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+        UserProfile profile = new UserProfile(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(8));
+        return new User(rs.getObject(1, UUID.class), profile, UserStatus.valueOf(rs.getString(7)), rs.getInt(9),
+                Sql.instant(rs, 10), Sql.instant(rs, 11));
     }
 }

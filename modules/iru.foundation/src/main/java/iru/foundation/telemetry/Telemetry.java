@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -33,8 +34,8 @@ import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The process's OpenTelemetry SDK. Spans are always created (so logs carry trace ids); a root decides by its trace id
- * whether the trace is recorded ({@link TelemetrySettings#traceSampleRatio}) and everything below follows it, so a
+ * The process's OpenTelemetry SDK. Root spans are always created (so logs carry trace ids); a root decides by its trace
+ * id whether the trace is recorded ({@link TelemetrySettings#traceSampleRatio}) and everything below follows it, so a
  * recorded trace is whole (HTTP, use case, SQL) and an unrecorded one costs no span bookkeeping. Recorded spans leave
  * the process only when an OTLP endpoint is configured, or to the extra exporters a test hands in. Metrics live in a
  * Micrometer Prometheus registry and are read only when scraped ({@link #scrapePrometheus}): nothing is pushed.
@@ -98,8 +99,14 @@ public final class Telemetry {
         return meters.scrape().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Runs one application use case inside an internal span named after it. */
+    /** Runs one application use case inside an internal span named after it, when its trace is recorded. */
     public <T> T inUseCase(String name, Supplier<T> work) {
+        SpanContext parent = Span.current().getSpanContext();
+        if (parent.isValid() && !parent.isSampled()) {
+            // The trace is not recorded and a child follows its parent's decision: a span here would cost its id and
+            // attributes on every request and record nothing. Log lines keep the parent's trace id.
+            return work.get();
+        }
         Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.INTERNAL).setAttribute(USE_CASE, name).startSpan();
         try (Scope ignored = span.makeCurrent()) {
             return work.get();
