@@ -114,12 +114,18 @@ public final class AppAccountRepository {
                 List.of(tenant.value(), appId, groupId), rs -> 1).isEmpty();
     }
 
-    /** The remote ids of the group's members that have an account in the application, in remote id order. */
+    /**
+     * The remote ids of the group's members that have an account in the application, in remote id order. The members
+     * are read first, as one array, and their accounts looked up by primary key: as a join, on the statistics of
+     * tables a bulk assignment has just filled (not yet analyzed), the planner nested the two scans with the member
+     * match as a filter, members x accounts rows (2,000 members: ~800 ms per read). This plan is linear whatever the
+     * statistics say.
+     */
     public List<String> memberRemoteIds(Connection c, TenantId tenant, UUID appId, UUID groupId) throws SQLException {
-        return Sql.list(c, "select a.remote_id from group_members m join app_accounts a on a.tenant_id = m.tenant_id"
-                + " and a.subject_kind = 'user' and a.subject_id = m.user_id where m.tenant_id = ? and m.group_id = ?"
-                + " and a.app_id = ? order by a.remote_id", List.of(tenant.value(), groupId, appId),
-                rs -> rs.getString(1));
+        return Sql.list(c, "select a.remote_id from app_accounts a where a.tenant_id = ? and a.app_id = ?"
+                + " and a.subject_kind = 'user' and a.subject_id = any (array(select m.user_id from group_members m"
+                + " where m.tenant_id = ? and m.group_id = ?)) order by a.remote_id",
+                List.of(tenant.value(), appId, tenant.value(), groupId), rs -> rs.getString(1));
     }
 
     /**

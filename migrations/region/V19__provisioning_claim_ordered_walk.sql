@@ -1,0 +1,21 @@
+-- The provisioning claim walks the outbox in order instead of sorting all of it (issue 9).
+--
+-- `provisioning_claim` (V11) keeps its body, owner and grants; three settings are pinned on it. A bulk change (one
+-- group of 2,000 assigned) inserts its rows faster than autoanalyze follows, and every delivery deletes rows that no
+-- vacuum has reclaimed yet. On such statistics the planner estimated a handful of pending rows and chose a bitmap
+-- scan of `provisioning_outbox_pending` plus a sort: each claim then visited every pending row and every dead index
+-- entry, ran the in-flight anti-join for each, and sorted them all before locking the first, whatever `batch` was:
+-- cost grew with the backlog (the bulk benchmark's profile: 50-220 ms per call, 4 workers over 2,000 rows; README,
+-- Benchmarks).
+-- The ordered index scan stops once `batch` subjects are leased, and unlike a bitmap scan it marks the dead entries
+-- it passes, so the next claim skips them.
+--   enable_bitmapscan/enable_seqscan = off: every statement in the function has an index path in `seq` or subject
+--     order; these only remove the plans that read the whole backlog.
+--   jit = off: a disabled plan node costs 1e10, which would otherwise switch JIT compilation on (hundreds of ms) for
+--     statements that touch a few rows. (enable_sort = off is not used: the newest-row sort over `leased` is
+--     unavoidable and would trigger exactly that.)
+-- The body is V11's, so every semantic stays as V11 states it: one lease per subject, a subject's pending rows leased
+-- together under one token, a subject in flight skipped, per-subject order, SKIP LOCKED sharing between instances;
+-- `alter function … set` adds to the pinned search_path, and the owner and execute grants are untouched.
+alter function public.provisioning_claim(text, integer, integer)
+    set enable_bitmapscan = off set enable_seqscan = off set jit = off;
