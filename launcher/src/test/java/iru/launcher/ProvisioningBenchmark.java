@@ -158,6 +158,7 @@ class ProvisioningBenchmark {
                         + " calls)   accounts expected %d, present %d, parked %d", label, USERS, tenants.size() == 1 ? ""
                         : " (tenant " + (t + 1) + " of " + tenants.size() + ")", USERS / seconds, USERS, seconds,
                         requests.size(), USERS, present, parked(deployment, apps.get(t))));
+                table.add("  " + label + "SCIM calls by kind: " + callsByKind(requests));
                 check(USERS, present);
             }
             Instant last = all.stream().map(ScimRequest::at).max(Instant::compareTo).orElseThrow();
@@ -352,6 +353,21 @@ class ProvisioningBenchmark {
             pool.shutdownNow();
             http.close();
         }
+    }
+
+    /**
+     * How many calls of each method, resource type and status, e.g. `POST /Users 201 x2000, PATCH /Groups/{id} 200
+     * x41`: a count above one call per account says what the others were (group pushes, joins, adoptions, retries).
+     */
+    static String callsByKind(List<ScimRequest> requests) {
+        Map<String, Long> kinds = new java.util.TreeMap<>();
+        for (ScimRequest r : requests) {
+            String[] segments = r.path().split("/");
+            String path = segments.length > 2 ? "/" + segments[1] + "/{id}" : r.path();
+            kinds.merge(r.method() + " " + path + " " + r.status(), 1L, Long::sum);
+        }
+        return kinds.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     static boolean created(ScimRequest r) {
